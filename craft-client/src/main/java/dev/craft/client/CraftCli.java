@@ -1,0 +1,6 @@
+package dev.craft.client;
+
+public final class CraftCli {
+    public static void main(String[] args) {
+    }
+}
