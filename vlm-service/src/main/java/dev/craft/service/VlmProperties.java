@@ -1,0 +1,90 @@
+package dev.craft.service;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+import java.nio.file.Path;
+
+/**
+ * Every {@code vlm.*} setting (see docs/operations.md). Relaxed binding gives each an environment
+ * variable too, e.g. {@code vlm.data-dir} = {@code VLM_DATA_DIR}.
+ *
+ * @param dataDir     where datasets, the database and the extracted default bundle live
+ * @param apiKeys     {@code tenant:key:quota} entries, comma separated
+ * @param apiKeysFile a file with one {@code tenant:key:quota} (or {@code tenant:sha256=HEX:quota}) per line
+ * @param model       which bundle to serve and how
+ * @param limits      request limits
+ * @param compute     concurrency of model work
+ */
+@ConfigurationProperties("vlm")
+public record VlmProperties(Path dataDir, String apiKeys, Path apiKeysFile, Model model, Limits limits,
+                            Compute compute) {
+
+    public VlmProperties {
+        dataDir = dataDir == null ? Path.of("data") : dataDir;
+        model = model == null ? new Model(null, null, null, null) : model;
+        limits = limits == null ? new Limits(0, 0, 0, 0, 0, 0, 0, 0, 0) : limits;
+        compute = compute == null ? new Compute(0, 0, 0, 0, 0) : compute;
+    }
+
+    /**
+     * @param bundleDir a bundle directory; empty = the embedded default bundle
+     * @param device    auto (GPU when present), cpu, or gpu
+     * @param threads   intra-op threads of the engine; 0 = OMP_NUM_THREADS, else 1 on machines with up to 2 cores
+     * @param offline   forbid DJL from downloading native libraries at run time
+     */
+    public record Model(Path bundleDir, String device, Integer threads, Boolean offline) {
+        public Model {
+            device = device == null ? "auto" : device;
+            threads = threads == null ? 0 : threads;
+            offline = offline == null || offline;
+        }
+    }
+
+    /**
+     * @param maxImagesPerDataset  images in one upload
+     * @param maxImageBytes        bytes of one image file
+     * @param maxImagePixels       width x height of one image, checked before decoding
+     * @param maxArchiveEntries    entries in one tar/zip
+     * @param maxClasses           class names in one class set
+     * @param maxClassNameLength   characters of one class name
+     * @param maxPromptsPerRequest P in one predict
+     * @param maxLogitsPerRequest  P x N x K in one predict
+     * @param maxClassifyImages    inline images in one classify
+     */
+    public record Limits(int maxImagesPerDataset, long maxImageBytes, long maxImagePixels, int maxArchiveEntries,
+                         int maxClasses, int maxClassNameLength, int maxPromptsPerRequest, long maxLogitsPerRequest,
+                         int maxClassifyImages) {
+        public Limits {
+            maxImagesPerDataset = orDefault(maxImagesPerDataset, 20_000);
+            maxImageBytes = maxImageBytes > 0 ? maxImageBytes : 20L << 20;
+            maxImagePixels = maxImagePixels > 0 ? maxImagePixels : 40_000_000L;
+            maxArchiveEntries = orDefault(maxArchiveEntries, 20_000);
+            maxClasses = orDefault(maxClasses, 2_000);
+            maxClassNameLength = orDefault(maxClassNameLength, 200);
+            maxPromptsPerRequest = orDefault(maxPromptsPerRequest, 256);
+            maxLogitsPerRequest = maxLogitsPerRequest > 0 ? maxLogitsPerRequest : 64_000_000L;
+            maxClassifyImages = orDefault(maxClassifyImages, 64);
+        }
+    }
+
+    /**
+     * @param concurrency        model computations running at once (1 suits a CPU; raise on a GPU)
+     * @param queueLength        requests allowed to wait for a slot; more get 503 with Retry-After
+     * @param imageBatch         images per image-encoder forward
+     * @param textBatch          prompt sequences per text-encoder forward (bounds memory)
+     * @param featureCacheMb     image features kept in memory across requests
+     */
+    public record Compute(int concurrency, int queueLength, int imageBatch, int textBatch, int featureCacheMb) {
+        public Compute {
+            concurrency = orDefault(concurrency, 1);
+            queueLength = orDefault(queueLength, 64);
+            imageBatch = orDefault(imageBatch, 32);
+            textBatch = orDefault(textBatch, 1024);
+            featureCacheMb = orDefault(featureCacheMb, 1024);
+        }
+    }
+
+    private static int orDefault(int value, int fallback) {
+        return value > 0 ? value : fallback;
+    }
+}
