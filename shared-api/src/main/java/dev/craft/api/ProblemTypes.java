@@ -26,6 +26,7 @@ public final class ProblemTypes {
     public static final String UNSUPPORTED_MEDIA_TYPE = PREFIX + "unsupported-media-type";
     public static final String NOT_ACCEPTABLE = PREFIX + "not-acceptable";
     public static final String METHOD_NOT_ALLOWED = PREFIX + "method-not-allowed";
+    public static final String DATASET_MODEL_MISMATCH = PREFIX + "dataset-encoded-by-other-model";
     public static final String IDEMPOTENCY_CONFLICT = PREFIX + "idempotency-key-reused";
     public static final String OVERLOADED = PREFIX + "overloaded";
     public static final String INSUFFICIENT_STORAGE = PREFIX + "insufficient-storage";

@@ -1,0 +1,89 @@
+package dev.craft.service.dataset;
+
+import dev.craft.api.Tensor;
+import dev.craft.api.TensorCodec;
+import dev.craft.service.VlmProperties;
+import org.springframework.stereotype.Component;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Set;
+
+/**
+ * Image features of each dataset as one file {@code <data-dir>/datasets/<id>.features} in the CRFT
+ * tensor format [N, E]. Written to a temporary file, forced to disk and renamed atomically, so a
+ * crash never leaves a half-written dataset behind.
+ */
+@Component
+public class FeatureStore {
+
+    private static final String SUFFIX = ".features";
+    private static final String TMP_SUFFIX = ".tmp";
+
+    private final Path dir;
+
+    public FeatureStore(VlmProperties properties) {
+        this.dir = properties.dataDir().resolve("datasets");
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir, e);
+        }
+    }
+
+    public void write(String id, Tensor features) throws IOException {
+        Path tmp = dir.resolve(id + TMP_SUFFIX);
+        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+            TensorCodec.write(features, out);
+            out.flush();
+            channel.force(true);
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        Files.move(tmp, fileOf(id), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    public Tensor read(String id) throws IOException {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(fileOf(id)), 1 << 16)) {
+            return TensorCodec.read(in, Integer.MAX_VALUE - 8);
+        }
+    }
+
+    public void delete(String id) throws IOException {
+        Files.deleteIfExists(fileOf(id));
+    }
+
+    /** Removes temporary files and feature files whose dataset is not in the database. */
+    public int removeOrphans(Set<String> knownIds) throws IOException {
+        int removed = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                boolean orphan = name.endsWith(TMP_SUFFIX)
+                        || name.endsWith(SUFFIX) && !knownIds.contains(name.substring(0, name.length() - SUFFIX.length()));
+                if (orphan && Files.deleteIfExists(file)) {
+                    removed++;
+                }
+            }
+        }
+        return removed;
+    }
+
+    private Path fileOf(String id) {
+        return dir.resolve(id + SUFFIX);
+    }
+}

@@ -1,0 +1,101 @@
+package dev.craft.service.predict;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.craft.service.VlmProperties;
+import dev.craft.service.classset.ClassPrompts;
+import dev.craft.service.model.DualEncoderModel;
+import org.springframework.stereotype.Component;
+
+/**
+ * The black box's arithmetic: for each prompt offset p and class k, encode
+ * [start] (prefix + p) className [end]; then logits = s * img . text for every image.
+ * All P x K sequences go through the text encoder in batches of at most {@code textBatch}.
+ */
+@Component
+public class LogitsComputer {
+
+    private final DualEncoderModel model;
+    private final int textBatch;
+
+    public LogitsComputer(DualEncoderModel model, VlmProperties properties) {
+        this.model = model;
+        this.textBatch = properties.compute().textBatch();
+    }
+
+    /**
+     * @param images  normalised image features [N, E]
+     * @param classes the class prompts
+     * @param prompts P offsets, each L x d, row-major
+     * @return logits [P, N, K], row-major
+     */
+    public float[] logits(float[] images, int n, ClassPrompts classes, float[] prompts, int p) {
+        int e = model.embedDim();
+        try (NDManager manager = model.newManager()) {
+            NDArray text = manager.create(textFeatures(manager, classes, prompts, p), new Shape(p, classes.classCount(), e));
+            NDArray image = manager.create(images, new Shape(n, e));
+            return image.matMul(text.transpose(0, 2, 1)).mul(model.logitScale()).toFloatArray();
+        }
+    }
+
+    /** Normalised text features [P * K, E]. */
+    float[] textFeatures(NDManager manager, ClassPrompts classes, float[] prompts, int p) {
+        int k = classes.classCount();
+        int t = classes.sequenceLength();
+        int d = classes.tokenWidth();
+        int promptSize = classes.promptSize();
+        int e = model.embedDim();
+        int total = p * k;
+        float[] features = new float[total * e];
+        for (int start = 0; start < total; start += textBatch) {
+            int count = Math.min(textBatch, total - start);
+            float[] embeddings = new float[count * t * d];
+            long[] ends = new long[count];
+            for (int i = 0; i < count; i++) {
+                int prompt = (start + i) / k;
+                int cls = (start + i) % k;
+                System.arraycopy(classes.embeddings(), cls * t * d, embeddings, i * t * d, t * d);
+                int context = i * t * d + d;
+                int offset = prompt * promptSize;
+                for (int j = 0; j < promptSize; j++) {
+                    embeddings[context + j] += prompts[offset + j];
+                }
+                ends[i] = classes.endPositions()[cls];
+            }
+            try (NDManager batch = manager.newSubManager()) {
+                NDArray encoded = model.encodeTexts(batch, batch.create(embeddings, new Shape(count, t, d)),
+                        batch.create(ends));
+                System.arraycopy(encoded.toFloatArray(), 0, features, start * e, count * e);
+            }
+        }
+        return features;
+    }
+
+    /** The rows of {@code features} [N, E] named by {@code indices}, in that order. */
+    static float[] select(float[] features, int e, int[] indices) {
+        float[] selected = new float[indices.length * e];
+        for (int i = 0; i < indices.length; i++) {
+            System.arraycopy(features, indices[i] * e, selected, i * e, e);
+        }
+        return selected;
+    }
+
+    static float[] flatten(float[][] rows) {
+        int width = rows.length == 0 ? 0 : rows[0].length;
+        float[] flat = new float[rows.length * width];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(rows[i], 0, flat, i * width, width);
+        }
+        return flat;
+    }
+
+    static boolean allFinite(float[] values) {
+        for (float v : values) {
+            if (!Float.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
