@@ -19,8 +19,9 @@ import java.util.regex.Pattern;
  *
  * <p>Text is HTML-unescaped, whitespace-normalised and lower-cased, split by CLIP's pre-tokenisation pattern, and
  * each piece is UTF-8 encoded, mapped through the byte-to-unicode table and merged by BPE. CLIP additionally runs
- * {@code ftfy.fix_text} first; that is not replicated, so text with mojibake or unusual Unicode (e.g. compatibility
- * characters that ftfy normalises) can tokenise differently. Plain prompts and class names are unaffected.
+ * {@code ftfy.fix_text} first; that is not replicated, so text that ftfy would change tokenises differently: mojibake,
+ * curly quotes (ftfy straightens them), ligatures, full-width characters, text not in NFC. Plain ASCII prompts and
+ * class names are unaffected.
  *
  * <p>Thread-safe; per-word results are cached in a bounded map.
  */
