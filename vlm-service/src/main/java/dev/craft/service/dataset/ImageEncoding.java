@@ -42,7 +42,8 @@ public class ImageEncoding {
         List<float[]> encodedBatches = new ArrayList<>();
         int[] inBatch = {0};
         source.forEach(image -> {
-            model.preprocessor().preprocess(decoder.decode(image.name(), image.bytes()), batch, inBatch[0] * pixelsPerImage);
+            model.preprocessor().preprocessInto(decoder.decode(image.name(), image.bytes()), batch,
+                    inBatch[0] * pixelsPerImage);
             names.add(image.name());
             if (++inBatch[0] == batchSize) {
                 encodedBatches.add(encodeBatch(batch, inBatch[0]));

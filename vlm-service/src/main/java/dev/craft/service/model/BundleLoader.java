@@ -47,7 +47,7 @@ public final class BundleLoader {
             throw new InvalidBundleException("tokenizer has " + tokenizer.vocabularySize()
                     + " tokens but the embedding table only " + embedding.rows() + " rows");
         }
-        ImagePreprocessor preprocessor = new ImagePreprocessor(ImagePreprocessing.of(manifest.image()));
+        ImagePreprocessor preprocessor = new ImagePreprocessor(preprocessingOf(manifest.image()));
         TorchScriptModule text = TorchScriptModule.load(bundleDir.resolve(manifest.text().encoder()), device);
         try {
             TorchScriptModule image = TorchScriptModule.load(bundleDir.resolve(manifest.image().encoder()), device);
@@ -56,6 +56,26 @@ public final class BundleLoader {
             text.close();
             throw e;
         }
+    }
+
+    private static ImagePreprocessing preprocessingOf(BundleManifest.Image image) {
+        if (image.pixelScale() != 255.0) {
+            throw new InvalidBundleException("image.pixelScale must be 255 (pixels are read as 0..255 and divided by it)");
+        }
+        try {
+            return new ImagePreprocessing(image.size(), floats(image.mean()), floats(image.std()),
+                    ImagePreprocessing.ResizeMode.fromId(image.resize()), ImagePreprocessing.CropMode.fromId(image.crop()));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidBundleException("bundle.json image section: " + e.getMessage(), e);
+        }
+    }
+
+    private static float[] floats(java.util.List<Double> values) {
+        float[] out = new float[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values.get(i).floatValue();
+        }
+        return out;
     }
 
     private static TextTokenizer loadTokenizer(Path bundleDir, BundleManifest.Tokenizer spec) {
@@ -70,7 +90,7 @@ public final class BundleLoader {
                 case "clip-bpe" -> ClipBpeTokenizer.load(file);
                 default -> throw new InvalidBundleException("unsupported tokenizer kind '" + spec.kind() + "'");
             };
-        } catch (IOException e) {
+        } catch (java.io.UncheckedIOException e) {
             throw new InvalidBundleException("cannot read tokenizer file " + file + ": " + e.getMessage(), e);
         }
     }
