@@ -13,7 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The real service on a random port with the embedded tiny bundle, a fresh data dir per test class,
+ * The real service on a random port with the embedded tiny bundle, a fresh data dir per Spring context
+ * (classes with the same configuration share one),
  * and three tenants: alice (large quota), bob (another tenant), carol (quota 30).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
