@@ -40,7 +40,7 @@ public class LogitsComputer {
     }
 
     /** Normalised text features [P * K, E]. */
-    float[] textFeatures(NDManager manager, ClassPrompts classes, float[] prompts, int p) {
+    public float[] textFeatures(NDManager manager, ClassPrompts classes, float[] prompts, int p) {
         int k = classes.classCount();
         int t = classes.sequenceLength();
         int d = classes.tokenWidth();

@@ -1,0 +1,43 @@
+package dev.craft.client.tune;
+
+import java.util.Locale;
+
+/** The methods a tuning run can use (ALGORITHM.md, "Baselines and ablations"). */
+public enum Method {
+    /** Zero-shot: the plain template, no training. */
+    ZS(false, false, false),
+    /** Black-box tuning: prompt search only, fitness = CE. */
+    BBT(true, false, false),
+    /** Prediction refinement only, trained on the zero-shot logits (one training query). */
+    PR(false, true, false),
+    /** Both modules alternated, without the prediction-consistent KL terms. */
+    PGPR(true, true, false),
+    /** CraFT: both modules with both KL terms. */
+    CRAFT(true, true, true);
+
+    private final boolean searchesPrompt;
+    private final boolean refines;
+    private final boolean consistency;
+
+    Method(boolean searchesPrompt, boolean refines, boolean consistency) {
+        this.searchesPrompt = searchesPrompt;
+        this.refines = refines;
+        this.consistency = consistency;
+    }
+
+    public boolean searchesPrompt() {
+        return searchesPrompt;
+    }
+
+    public boolean refines() {
+        return refines;
+    }
+
+    public boolean consistency() {
+        return consistency;
+    }
+
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}
