@@ -1,5 +1,7 @@
 package dev.craft.client.tune;
 
+import dev.craft.client.refine.RefinerConfig;
+
 import java.util.Locale;
 
 /**
@@ -21,11 +23,12 @@ public enum Preset {
             // does not give sigma0 or the projection std, so BBT's embedding-statistics rule is used
             // with sigma0 = 1 and bounds [-5, 5].
             case PAPER -> new TuneSettings(this, 512, 40, 1.0, 5.0, ProjectionRule.BBT, 1.0,
-                    0.1 / classes, 0.1 / classes, 4, 3, 512, true, false, "adamw", 1e-3, 256);
+                    0.1 / classes, 0.1 / classes, 4, RefinerConfig.paper(classes));
             case REFERENCE -> new TuneSettings(this, 512, 40, profile.sigma0(), profile.bounded() ? 5.0 : 0.0,
-                    ProjectionRule.FIXED, profile.projectionStd(), profile.klWeight(), profile.klWeight(), 4, 2,
-                    profile == DatasetProfile.IMAGENET ? 512 : 256, true, false, "adam", 1e-3,
-                    profile == DatasetProfile.OXFORD_PETS ? 64 : 256);
+                    ProjectionRule.FIXED, profile.projectionStd(), profile.klWeight(), profile.klWeight(), 4,
+                    RefinerConfig.reference(classes)
+                            .withHidden(profile == DatasetProfile.IMAGENET ? 512 : 256)
+                            .withBatchSize(profile == DatasetProfile.OXFORD_PETS ? 64 : 256));
         };
     }
 

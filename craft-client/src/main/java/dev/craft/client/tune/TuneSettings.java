@@ -1,5 +1,8 @@
 package dev.craft.client.tune;
 
+import dev.craft.client.prompt.PromptProjection;
+import dev.craft.client.refine.RefinerConfig;
+
 /**
  * The hyper-parameters of a run, resolved from a {@link Preset} and the dataset.
  *
@@ -13,41 +16,26 @@ package dev.craft.client.tune;
  * @param lambdaKl         weight of the KL term in the prompt fitness (CraFT only)
  * @param betaKl           weight of the KL term in the refinement loss (CraFT only)
  * @param klCutoffDivisor  n: the refinement KL term is on while queries used <= budget / n
- * @param mlpLayers        Linear layers of g (2 = K-h-K, 3 = K-h-h-K)
- * @param mlpHidden        hidden width of g
- * @param residual         r = f + g(f) (true) or r = g(f) (ablation)
- * @param linear           g is one Linear K-K (ablation)
- * @param optimizer        "adamw" or "adam"
- * @param learningRate     of the refinement optimiser
- * @param batchSize        refinement mini-batch size
+ * @param refiner          the refinement network and its optimiser
  */
 public record TuneSettings(Preset preset, int intrinsicDim, int popsize, double sigma0, double bound,
                            Preset.ProjectionRule projectionRule, double projectionValue, double lambdaKl,
-                           double betaKl, int klCutoffDivisor, int mlpLayers, int mlpHidden, boolean residual,
-                           boolean linear, String optimizer, double learningRate, int batchSize) {
+                           double betaKl, int klCutoffDivisor, RefinerConfig refiner) {
 
-    public TuneSettings withResidual(boolean residual) {
+    public TuneSettings withRefiner(RefinerConfig newRefiner) {
         return new TuneSettings(preset, intrinsicDim, popsize, sigma0, bound, projectionRule, projectionValue,
-                lambdaKl, betaKl, klCutoffDivisor, mlpLayers, mlpHidden, residual, linear, optimizer, learningRate,
-                batchSize);
+                lambdaKl, betaKl, klCutoffDivisor, newRefiner);
     }
 
-    public TuneSettings withLinear(boolean linear) {
-        return new TuneSettings(preset, intrinsicDim, popsize, sigma0, bound, projectionRule, projectionValue,
-                lambdaKl, betaKl, klCutoffDivisor, mlpLayers, mlpHidden, residual, linear, optimizer, learningRate,
-                batchSize);
-    }
-
-    public TuneSettings withPopsize(int popsize) {
-        return new TuneSettings(preset, intrinsicDim, popsize, sigma0, bound, projectionRule, projectionValue,
-                lambdaKl, betaKl, klCutoffDivisor, mlpLayers, mlpHidden, residual, linear, optimizer, learningRate,
-                batchSize);
+    public TuneSettings withPopsize(int newPopsize) {
+        return new TuneSettings(preset, intrinsicDim, newPopsize, sigma0, bound, projectionRule, projectionValue,
+                lambdaKl, betaKl, klCutoffDivisor, refiner);
     }
 
     /** The projection's standard deviation given the served model's token-embedding std. */
     public double projectionStd(double tokenEmbeddingStd) {
         return projectionRule == Preset.ProjectionRule.BBT
-                ? dev.craft.client.prompt.PromptProjection.bbtStd(projectionValue, tokenEmbeddingStd, intrinsicDim, sigma0)
+                ? PromptProjection.bbtStd(projectionValue, tokenEmbeddingStd, intrinsicDim, sigma0)
                 : projectionValue;
     }
 }

@@ -1,0 +1,239 @@
+package dev.craft.client.tune;
+
+import dev.craft.api.Tensor;
+import dev.craft.client.cmaes.CmaesParameters;
+import dev.craft.client.cmaes.CmaesState;
+import dev.craft.client.prompt.PromptProjection;
+import dev.craft.client.refine.Losses;
+import dev.craft.client.refine.RefinementMlp;
+import dev.craft.client.refine.TrainLoss;
+import dev.craft.client.refine.TrainStats;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * CraFT's loop (ALGORITHM.md): per round one CMA-ES generation (lambda candidates, one batched
+ * query), then one refinement epoch on the current prompt's logits; checkpointed after every round.
+ * The baselines and ablations are the same loop with parts switched off ({@link Method}).
+ *
+ * <p>Every request carries an idempotency key made of the run id, the round and its purpose, so a
+ * resumed run that redoes an interrupted round is answered by the service without a second charge.
+ */
+public final class CollaborativeTrainer {
+
+    private final TuneConfig config;
+    private final TaskData task;
+    private final BlackBox box;
+    private final RunDirectory dir;
+    private final ProgressListener progress;
+    private final PromptProjection projection;
+    private final int k;
+
+    public CollaborativeTrainer(TuneConfig config, TaskData task, BlackBox box, RunDirectory dir,
+                                ProgressListener progress) {
+        this.config = config;
+        this.task = task;
+        this.box = box;
+        this.dir = dir;
+        this.progress = progress;
+        this.k = task.classes();
+        this.projection = config.method().searchesPrompt()
+                ? PromptProjection.gaussian(config.promptSize(), config.settings().intrinsicDim(), config.projectionStd(),
+                config.seed())
+                : null;
+    }
+
+    /** Runs (or resumes) the whole run and returns its final report fields except the artefact size. */
+    public Result run() throws IOException {
+        long sessionStart = System.nanoTime();
+        Optional<RunCheckpoint> checkpoint = dir.loadCheckpoint();
+        try (TrainingState state = checkpoint.isPresent() ? restore(checkpoint.get()) : fresh()) {
+            QueryAccount account = new QueryAccount(config.budget(),
+                    checkpoint.map(RunCheckpoint::trainQueries).orElse(0L),
+                    checkpoint.map(RunCheckpoint::evalQueries).orElse(0L));
+            dir.keepMetricsUpTo(state.round);
+            if (Double.isNaN(state.zeroShotAccuracy)) {
+                state.zeroShotAccuracy = accuracy(evaluate(null, null, account, "zero-shot"), task.testLabels());
+            }
+            if (state.currentLogits == null && !config.method().searchesPrompt() && config.method().refines()) {
+                state.currentLogits = train(new float[config.promptSize()], 1, account, "template").logits();
+            }
+            int rounds = config.rounds();
+            while (state.round < rounds) {
+                RoundMetrics metrics = round(state, account, sessionStart);
+                dir.appendMetrics(metrics);
+                state.round++;
+                save(state, account, sessionStart);
+                progress.roundDone(metrics, rounds, config.budget());
+            }
+            // The last round was evaluated; zero-shot has no rounds and its answer is the zero-shot one.
+            double testAccuracy = rounds == 0 ? state.zeroShotAccuracy : state.lastTestAccuracy;
+            long elapsed = state.elapsedBefore + (System.nanoTime() - sessionStart) / 1_000_000;
+            return new Result(account.trainQueries(), account.evalQueries(), state.zeroShotAccuracy, testAccuracy,
+                    elapsed / 1000.0, state.currentZ, state.refiner == null ? null : state.refiner.snapshot(),
+                    account.replayed());
+        }
+    }
+
+    /**
+     * @param currentZ the tuned prompt's z (null = plain template)
+     * @param refiner  the tuned refinement network's state (null = none)
+     * @param replayedQueries queries answered from the service's idempotency store (a resumed round)
+     */
+    public record Result(long trainQueries, long evalQueries, double zeroShotAccuracy, double testAccuracy,
+                         double wallSeconds, double[] currentZ, dev.craft.client.refine.RefinerState refiner,
+                         long replayedQueries) {
+    }
+
+    private RoundMetrics round(TrainingState state, QueryAccount account, long sessionStart) {
+        long queryNanos = 0;
+        long cmaesNanos = 0;
+        long mlpNanos = 0;
+        double bestOfRound = Double.NaN;
+        double meanOfRound = Double.NaN;
+        if (config.method().searchesPrompt()) {
+            long t0 = System.nanoTime();
+            double[][] candidates = state.cmaes.ask();
+            double[][] points = state.cmaes.toEvaluationSpace(candidates);
+            float[] prompts = projection.applyAll(points);
+            long t1 = System.nanoTime();
+            BlackBox.Answer answer = train(prompts, points.length, account, "round-" + state.round);
+            long t2 = System.nanoTime();
+            double[] fitness = new double[points.length];
+            int per = task.trainLabels().length * k;
+            for (int c = 0; c < points.length; c++) {
+                float[] logits = Arrays.copyOfRange(answer.logits(), c * per, (c + 1) * per);
+                fitness[c] = fitness(logits, state.refiner);
+                if (fitness[c] < state.bestFitness) {
+                    state.bestFitness = fitness[c];
+                    if (!config.usesMeanPrompt()) {
+                        state.currentZ = points[c];
+                        state.currentLogits = logits;
+                    }
+                }
+            }
+            long t3 = System.nanoTime();
+            state.cmaes.tell(candidates, fitness);
+            long t4 = System.nanoTime();
+            queryNanos += t2 - t1;
+            cmaesNanos += (t1 - t0) + (t4 - t3);
+            mlpNanos += t3 - t2;
+            if (config.usesMeanPrompt()) {
+                double[] mean = state.cmaes.toEvaluationSpace(state.cmaes.mean());
+                long t5 = System.nanoTime();
+                state.currentZ = mean;
+                state.currentLogits = train(projection.apply(mean), 1, account, "mean-" + state.round).logits();
+                queryNanos += System.nanoTime() - t5;
+            }
+            bestOfRound = Arrays.stream(fitness).min().orElse(Double.NaN);
+            meanOfRound = Arrays.stream(fitness).average().orElse(Double.NaN);
+        }
+        double trainLoss = Double.NaN;
+        double trainAccuracy;
+        if (config.method().refines()) {
+            long t0 = System.nanoTime();
+            boolean klOn = config.method().consistency()
+                    && account.trainQueries() <= config.budget() / config.settings().klCutoffDivisor();
+            TrainLoss loss = config.method().consistency() ? new TrainLoss(config.settings().betaKl(), klOn)
+                    : TrainLoss.crossEntropyOnly();
+            TrainStats stats = state.refiner.trainEpoch(state.currentLogits, task.trainLabels(), loss,
+                    config.seed() * 1_000_003L + state.round);
+            trainLoss = stats.loss();
+            trainAccuracy = accuracy(state.refiner.refine(state.currentLogits, task.trainLabels().length), task.trainLabels());
+            mlpNanos += System.nanoTime() - t0;
+        } else {
+            trainAccuracy = accuracy(state.currentLogits, task.trainLabels());
+        }
+        double testAccuracy = Double.NaN;
+        boolean lastRound = state.round + 1 == config.rounds();
+        boolean evaluateNow = lastRound || config.evalEvery() > 0 && (state.round + 1) % config.evalEvery() == 0;
+        if (evaluateNow) {
+            long t0 = System.nanoTime();
+            testAccuracy = accuracy(evaluate(state.currentZ, state.refiner, account, "eval-" + state.round),
+                    task.testLabels());
+            state.lastTestAccuracy = testAccuracy;
+            queryNanos += System.nanoTime() - t0;
+        }
+        long elapsed = state.elapsedBefore + (System.nanoTime() - sessionStart) / 1_000_000;
+        return new RoundMetrics(state.round + 1, account.trainQueries(), account.evalQueries(), bestOfRound,
+                meanOfRound, trainLoss, trainAccuracy, testAccuracy, elapsed, queryNanos / 1_000_000,
+                cmaesNanos / 1_000_000, mlpNanos / 1_000_000);
+    }
+
+    private double fitness(float[] logits, RefinementMlp refiner) {
+        if (config.method().consistency()) {
+            float[] refined = refiner.refine(logits, task.trainLabels().length);
+            return Losses.fitness(logits, refined, task.trainLabels(), k, config.settings().lambdaKl());
+        }
+        return Losses.crossEntropy(logits, task.trainLabels(), k);
+    }
+
+    private BlackBox.Answer train(float[] prompts, int count, QueryAccount account, String purpose) {
+        account.ensureBudgetFor(count);
+        BlackBox.Answer answer = box.predict(task.trainDatasetId(), prompts, count, key(purpose));
+        account.recordTraining(count, answer);
+        return answer;
+    }
+
+    /** Test-set logits of a prompt (null z = template), refined when a refiner is given. */
+    private float[] evaluate(double[] z, RefinementMlp refiner, QueryAccount account, String purpose) {
+        float[] prompt = z == null ? new float[config.promptSize()] : projection.apply(z);
+        BlackBox.Answer answer = box.predict(task.testDatasetId(), prompt, 1, key(purpose));
+        account.recordEvaluation(1, answer);
+        return refiner == null ? answer.logits() : refiner.refine(answer.logits(), task.testLabels().length);
+    }
+
+    private String key(String purpose) {
+        return config.runId() + "/" + purpose;
+    }
+
+    private double accuracy(float[] logits, int[] labels) {
+        return logits == null ? Double.NaN : Losses.accuracy(logits, labels, k);
+    }
+
+    private TrainingState fresh() {
+        CmaesState cmaes = null;
+        if (config.method().searchesPrompt()) {
+            TuneSettings s = config.settings();
+            CmaesParameters.Builder parameters = CmaesParameters.builder(s.intrinsicDim()).popsize(s.popsize())
+                    .sigma0(s.sigma0());
+            if (s.bound() > 0) {
+                parameters.bounds(-s.bound(), s.bound());
+            }
+            cmaes = new CmaesState(parameters.build(), new double[s.intrinsicDim()], config.seed());
+        }
+        RefinementMlp refiner = config.method().refines() ? new RefinementMlp(config.settings().refiner(), config.seed()) : null;
+        return new TrainingState(cmaes, refiner);
+    }
+
+    private TrainingState restore(RunCheckpoint checkpoint) throws IOException {
+        TrainingState state = new TrainingState(checkpoint.cmaes() == null ? null : CmaesState.restore(checkpoint.cmaes()),
+                checkpoint.refiner() == null ? null : RefinementMlp.fromState(checkpoint.refiner()));
+        state.round = checkpoint.round();
+        state.zeroShotAccuracy = checkpoint.zeroShotAccuracy();
+        state.lastTestAccuracy = checkpoint.lastTestAccuracy();
+        state.bestFitness = checkpoint.bestFitness();
+        state.currentZ = checkpoint.currentZ();
+        state.currentLogits = dir.loadCurrentLogits(checkpoint.round()).map(Tensor::data).orElse(null);
+        state.elapsedBefore = checkpoint.elapsedMillis();
+        return state;
+    }
+
+    private void save(TrainingState state, QueryAccount account, long sessionStart) {
+        long elapsed = state.elapsedBefore + (System.nanoTime() - sessionStart) / 1_000_000;
+        RunCheckpoint checkpoint = new RunCheckpoint(state.round, account.trainQueries(), account.evalQueries(),
+                state.zeroShotAccuracy, state.lastTestAccuracy, state.bestFitness, state.currentZ,
+                state.cmaes == null ? null : state.cmaes.snapshot(),
+                state.refiner == null ? null : state.refiner.snapshot(), elapsed);
+        Tensor logits = state.currentLogits == null ? null
+                : new Tensor(new int[] {task.trainLabels().length, k}, state.currentLogits);
+        try {
+            dir.saveCheckpoint(checkpoint, logits);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the checkpoint in " + dir.root(), e);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package dev.craft.client.tune;
+
+import dev.craft.client.cmaes.CmaesSnapshot;
+import dev.craft.client.refine.RefinerState;
+
+/**
+ * Everything needed to continue a run after its last completed round without spending a query
+ * twice: the optimiser and refiner states (their RNGs included), counters and the current prompt.
+ * The current prompt's training logits are stored beside it as a tensor file.
+ *
+ * @param round            rounds completed
+ * @param zeroShotAccuracy NaN until measured
+ * @param lastTestAccuracy NaN until measured
+ * @param bestFitness      +Infinity until a candidate was evaluated
+ * @param currentZ         the current prompt's z (evaluation space); null before the first round
+ * @param cmaes            null for methods without prompt search
+ * @param refiner          null for methods without refinement
+ * @param elapsedMillis    wall time spent by all sessions of the run so far
+ */
+public record RunCheckpoint(int round, long trainQueries, long evalQueries, double zeroShotAccuracy,
+                            double lastTestAccuracy, double bestFitness, double[] currentZ, CmaesSnapshot cmaes,
+                            RefinerState refiner, long elapsedMillis) {
+}

@@ -1,0 +1,34 @@
+package dev.craft.client.tune;
+
+import dev.craft.client.cmaes.CmaesState;
+import dev.craft.client.refine.RefinementMlp;
+
+/**
+ * The mutable state of a run between rounds.
+ */
+final class TrainingState implements AutoCloseable {
+
+    int round;
+    double zeroShotAccuracy = Double.NaN;
+    double lastTestAccuracy = Double.NaN;
+    double bestFitness = Double.POSITIVE_INFINITY;
+    /** The current prompt in the evaluation space; null = the plain template (p = 0). */
+    double[] currentZ;
+    /** Training logits [N, K] of the current prompt. */
+    float[] currentLogits;
+    final CmaesState cmaes;
+    final RefinementMlp refiner;
+    long elapsedBefore;
+
+    TrainingState(CmaesState cmaes, RefinementMlp refiner) {
+        this.cmaes = cmaes;
+        this.refiner = refiner;
+    }
+
+    @Override
+    public void close() {
+        if (refiner != null) {
+            refiner.close();
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dev.craft.client.tune;
+
+import java.util.List;
+
+/**
+ * Everything that determines a run, written to RUN_DIR/config.json before the first query.
+ *
+ * @param runId          unique per run; prefixes every idempotency key of the run
+ * @param method         zs, bbt, pr, pgpr or craft
+ * @param dataset        the dataset directory or split file as given
+ * @param profile        the dataset profile used for reference-preset values
+ * @param shots          images per class in the training set
+ * @param seed           the run's seed (few-shot sample, projection, CMA-ES, MLP)
+ * @param budget         training queries allowed
+ * @param evalEvery      evaluate on the test set every this many rounds (0 = only at the end)
+ * @param currentPrompt  "best" (best candidate evaluated so far, free) or "mean" (one extra query per round)
+ * @param service        the service URL
+ * @param modelId        the served model
+ * @param template       the prompt template
+ * @param classNames     the K class names, in label order
+ * @param promptSize     L * d
+ * @param projectionStd  std of the projection's entries
+ * @param settings       the resolved hyper-parameters, with their preset
+ */
+public record TuneConfig(String runId, Method method, String dataset, DatasetProfile profile, int shots, long seed,
+                         long budget, int evalEvery, String currentPrompt, String service, String modelId,
+                         String template, List<String> classNames, int promptSize, double projectionStd,
+                         TuneSettings settings) {
+
+    public boolean usesMeanPrompt() {
+        return "mean".equals(currentPrompt);
+    }
+
+    /** Training queries one round costs. */
+    public int queriesPerRound() {
+        return settings.popsize() + (usesMeanPrompt() ? 1 : 0);
+    }
+
+    /** Rounds the budget pays for. PR alone trains one epoch per round the prompt search would have had. */
+    public int rounds() {
+        return switch (method) {
+            case ZS -> 0;
+            case PR -> (int) Math.max(1, (budget - 1) / settings.popsize());
+            default -> (int) (budget / queriesPerRound());
+        };
+    }
+
+    /** True when this run's identity (not its progress) equals {@code other}'s, for resuming. */
+    public boolean sameRunAs(TuneConfig other) {
+        return method == other.method && dataset.equals(other.dataset) && shots == other.shots && seed == other.seed
+                && budget == other.budget && settings.equals(other.settings) && currentPrompt.equals(other.currentPrompt)
+                && classNames.equals(other.classNames);
+    }
+}
