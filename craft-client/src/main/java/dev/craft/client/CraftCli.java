@@ -1,6 +1,41 @@
 package dev.craft.client;
 
+import dev.craft.client.cmaes.CmaesCommand;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Top-level {@code craft} command; subcommands do the work. */
+@Command(name = "craft", mixinStandardHelpOptions = true,
+        description = "CraFT: black-box VLM prompt tuning client.",
+        subcommands = {CmaesCommand.class})
 public final class CraftCli {
+
     public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * The configured command line: execution errors print {@code craft: error: <message>} and
+     * exit 1; invalid input prints the message and a usage hint and exits 2.
+     */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new CraftCli());
+        cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+            String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+            cmd.getErr().println("craft: error: " + msg.replace('\n', ' '));
+            cmd.getErr().flush();
+            return 1;
+        });
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine cmd = ex.getCommandLine();
+            PrintWriter err = cmd.getErr();
+            err.println("craft: error: " + ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+            err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
+            err.flush();
+            return 2;
+        });
+        return cl;
     }
 }

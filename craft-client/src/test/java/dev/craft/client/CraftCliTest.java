@@ -1,0 +1,102 @@
+package dev.craft.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
+class CraftCliTest {
+
+    private final ObjectMapper mapper = JsonMapper.builder().build();
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        CommandLine cl = CraftCli.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void cmaesPrintsOneJsonLine() {
+        Run r = run("cmaes", "--function", "sphere", "--dim", "10", "--seed", "3");
+        assertThat(r.code()).isZero();
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out().strip().lines()).hasSize(1);
+        JsonNode j = mapper.readTree(r.out());
+        assertThat(j.get("function").asString()).isEqualTo("sphere");
+        assertThat(j.get("dim").asInt()).isEqualTo(10);
+        assertThat(j.get("evals").asLong()).isBetween(500L, 2500L);
+        assertThat(j.get("best").asDouble()).isLessThanOrEqualTo(1e-8);
+        assertThat(j.get("reached").asBoolean()).isTrue();
+        assertThat(j.propertyNames()).containsExactly("function", "dim", "evals", "best", "reached");
+    }
+
+    @Test
+    void cmaesWithAllOptions() {
+        Run r = run("cmaes", "--function", "elli", "--dim", "5", "--popsize", "12", "--sigma0", "0.3",
+                "--x0", "0.2", "--max-evals", "600", "--target", "1e-30", "--seed", "9", "--separable",
+                "--bounds", "-1,1");
+        assertThat(r.code()).isZero();
+        JsonNode j = mapper.readTree(r.out());
+        assertThat(j.get("reached").asBoolean()).isFalse();
+        assertThat(j.get("evals").asLong()).isEqualTo(600);
+        assertThat(j.get("best").asDouble()).isPositive();
+    }
+
+    @Test
+    void badInputExitsNonZeroWithOneLineError() {
+        for (String[] args : new String[][] {
+                {"cmaes", "--dim", "0"},
+                {"cmaes", "--function", "nope"},
+                {"cmaes", "--popsize", "1"},
+                {"cmaes", "--sigma0", "-1"},
+                {"cmaes", "--bounds", "1"},
+                {"cmaes", "--bounds", "0,1", "--x0", "2"},
+                {"cmaes", "--x0", "1,2"},
+                {"cmaes", "--dim", "x"},
+                {"cmaes", "--no-such-option"},
+                {}}) {
+            Run r = run(args);
+            assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(r.out()).isEmpty();
+            assertThat(r.err()).startsWith("craft: error: ").contains("--help");
+        }
+        assertThat(run("cmaes", "--dim", "0").err()).startsWith("craft: error: --dim must be >= 1, got 0");
+    }
+
+    @Test
+    void helpExitsZero() {
+        Run r = run("cmaes", "--help");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("--function", "--separable", "--bounds");
+    }
+
+    @picocli.CommandLine.Command(name = "boom")
+    static final class Boom implements Runnable {
+        @Override
+        public void run() {
+            throw new IllegalStateException("it broke\nbadly");
+        }
+    }
+
+    @Test
+    void executionErrorPrintsOneLineAndExitsOne() {
+        CommandLine cl = CraftCli.commandLine();
+        cl.addSubcommand(new CommandLine(new Boom()));
+        StringWriter err = new StringWriter();
+        cl.setErr(new PrintWriter(err, true));
+        assertThat(cl.execute("boom")).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("craft: error: it broke badly" + System.lineSeparator());
+    }
+}
