@@ -1,5 +1,6 @@
 package dev.craft.client;
 
+import dev.craft.client.cli.TuneCommand;
 import dev.craft.client.cmaes.CmaesCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -8,7 +9,7 @@ import picocli.CommandLine.Command;
 /** Top-level {@code craft} command; subcommands do the work. */
 @Command(name = "craft", mixinStandardHelpOptions = true,
         description = "CraFT: black-box VLM prompt tuning client.",
-        subcommands = {CmaesCommand.class})
+        subcommands = {TuneCommand.class, CmaesCommand.class})
 public final class CraftCli {
 
     public static void main(String[] args) {

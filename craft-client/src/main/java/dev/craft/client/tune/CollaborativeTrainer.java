@@ -25,14 +25,14 @@ import java.util.Optional;
 public final class CollaborativeTrainer {
 
     private final TuneConfig config;
-    private final TaskData task;
+    private final UploadedTask task;
     private final BlackBox box;
     private final RunDirectory dir;
     private final ProgressListener progress;
     private final PromptProjection projection;
     private final int k;
 
-    public CollaborativeTrainer(TuneConfig config, TaskData task, BlackBox box, RunDirectory dir,
+    public CollaborativeTrainer(TuneConfig config, UploadedTask task, BlackBox box, RunDirectory dir,
                                 ProgressListener progress) {
         this.config = config;
         this.task = task;

@@ -21,11 +21,14 @@ import java.util.List;
  * @param promptSize     L * d
  * @param projectionStd  std of the projection's entries
  * @param settings       the resolved hyper-parameters, with their preset
+ * @param classSetId     the class set on the service (a resumed run reuses it, so its requests replay)
+ * @param trainDatasetId the uploaded few-shot training images
+ * @param testDatasetId  the uploaded test images
  */
 public record TuneConfig(String runId, Method method, String dataset, DatasetProfile profile, int shots, long seed,
                          long budget, int evalEvery, String currentPrompt, String service, String modelId,
                          String template, List<String> classNames, int promptSize, double projectionStd,
-                         TuneSettings settings) {
+                         TuneSettings settings, String classSetId, String trainDatasetId, String testDatasetId) {
 
     public boolean usesMeanPrompt() {
         return "mean".equals(currentPrompt);

@@ -9,5 +9,5 @@ package dev.craft.client.tune;
  * @param testLabels     their labels, in upload order
  * @param classes        K
  */
-public record TaskData(String trainDatasetId, int[] trainLabels, String testDatasetId, int[] testLabels, int classes) {
+public record UploadedTask(String trainDatasetId, int[] trainLabels, String testDatasetId, int[] testLabels, int classes) {
 }

@@ -1,0 +1,28 @@
+package dev.craft.client.cli;
+
+import picocli.CommandLine.Option;
+
+import java.net.URI;
+
+/** Where the black box is and how to authenticate; shared by the commands that call it. */
+public final class ServiceOptions {
+
+    @Option(names = "--service", defaultValue = "${env:CRAFT_SERVICE:-http://localhost:8080}",
+            description = "Service URL (env CRAFT_SERVICE; default: ${DEFAULT-VALUE}).")
+    URI service;
+
+    @Option(names = "--api-key", defaultValue = "${env:CRAFT_API_KEY}",
+            description = "API key (env CRAFT_API_KEY).")
+    String apiKey;
+
+    public URI service() {
+        return service;
+    }
+
+    public String apiKey() {
+        if (apiKey == null || apiKey.isBlank()) {
+            throw new IllegalArgumentException("an API key is required: --api-key KEY or env CRAFT_API_KEY");
+        }
+        return apiKey;
+    }
+}

@@ -1,0 +1,96 @@
+package dev.craft.client.cli;
+
+import dev.craft.client.tune.Method;
+import dev.craft.client.tune.Preset;
+import dev.craft.client.tune.TuneJob;
+import dev.craft.client.tune.TuneReport;
+import dev.craft.client.tune.TuneRequest;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "tune", mixinStandardHelpOptions = true,
+        description = "Tune the black box on a few-shot dataset within a query budget; writes RUN_DIR.")
+public final class TuneCommand implements Callable<Integer> {
+
+    @Mixin
+    ServiceOptions service;
+
+    @Option(names = "--dataset", required = true, description = "Dataset folder (ImageFolder train/ test/, or CoOp images).")
+    Path dataset;
+
+    @Option(names = "--split", description = "CoOp split file (split_zhou_*.json); default: found in --dataset.")
+    Path split;
+
+    @Option(names = "--shots", required = true, description = "Training images per class.")
+    int shots;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the sample, projection, CMA-ES and MLP (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--method", defaultValue = "craft", description = "zs, bbt, pr, pgpr or craft (default: ${DEFAULT-VALUE}).")
+    String method;
+
+    @Option(names = "--budget", defaultValue = "8000", description = "Training queries allowed (default: ${DEFAULT-VALUE}).")
+    long budget;
+
+    @Option(names = "--out", required = true, description = "Run directory to write.")
+    Path out;
+
+    @Option(names = "--eval-every", defaultValue = "0", description = "Evaluate on the test set every R rounds (0: only at the end).")
+    int evalEvery;
+
+    @Option(names = "--preset", defaultValue = "paper", description = "paper or reference defaults (default: ${DEFAULT-VALUE}).")
+    String preset;
+
+    @Option(names = "--current", defaultValue = "best",
+            description = "Current prompt: best (best candidate so far, free) or mean (one extra query per round).")
+    String current;
+
+    @Option(names = "--template", description = "Prompt template with one {} (default: the service's, \"a photo of a {}.\").")
+    String template;
+
+    @Option(names = "--no-residual", description = "Ablation: r = g(f) instead of f + g(f).")
+    boolean noResidual;
+
+    @Option(names = "--linear-mlp", description = "Ablation: g is a single linear layer.")
+    boolean linearMlp;
+
+    @Option(names = "--resume", description = "Continue the run in --out after an interruption.")
+    boolean resume;
+
+    @Option(names = "--upload-cache", description = "Upload cache file (default: $CRAFT_HOME or ~/.craft/upload-cache.json).")
+    Path uploadCache;
+
+    @Option(names = "--quiet", description = "No progress bar; only the final summary line.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        TuneRequest request = new TuneRequest(service.service(), service.apiKey(), dataset, split, shots, seed,
+                parse(Method.class, method, "--method"), budget, out, evalEvery, parse(Preset.class, preset, "--preset"),
+                current, resume, template, noResidual ? Boolean.FALSE : null, linearMlp, uploadCache);
+        TuneReport report;
+        try (ProgressDisplay progress = ProgressDisplay.create(quiet, "tune " + request.method().id())) {
+            report = new TuneJob(progress::log).run(request, progress);
+        }
+        System.out.printf(Locale.ROOT, "%s %d-shot seed %d: test accuracy %.4f (zero-shot %.4f), %d training + %d "
+                        + "evaluation queries, %.1f s; report in %s%n", report.method(), report.shots(), report.seed(),
+                report.testAccuracy(), report.zeroShotAccuracy(), report.trainQueries(), report.evalQueries(),
+                report.wallSeconds(), out.resolve("report.json"));
+        return 0;
+    }
+
+    static <E extends Enum<E>> E parse(Class<E> type, String value, String option) {
+        try {
+            return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + " '" + value + "' is not one of "
+                    + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT));
+        }
+    }
+}

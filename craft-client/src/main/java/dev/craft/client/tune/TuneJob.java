@@ -1,0 +1,142 @@
+package dev.craft.client.tune;
+
+import dev.craft.api.ClassSetInfo;
+import dev.craft.api.ModelInfo;
+import dev.craft.client.DjlRuntime;
+import dev.craft.client.data.DatasetLoader;
+import dev.craft.client.data.FewShotSampler;
+import dev.craft.client.data.LabeledImage;
+import dev.craft.client.data.TaskData;
+import dev.craft.client.refine.RefinerConfig;
+import dev.craft.client.service.UploadCache;
+import dev.craft.client.service.VlmClient;
+import dev.craft.client.service.VlmClientConfig;
+import dev.craft.client.tuned.TunedModel;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * One {@code craft tune}: load and sample the data, upload it once, create the class set, then train
+ * (or resume) and write the report and the tuned artefact.
+ */
+public final class TuneJob {
+
+    private final Consumer<String> log;
+
+    public TuneJob(Consumer<String> log) {
+        this.log = log;
+    }
+
+    public TuneReport run(TuneRequest request, ProgressListener progress) throws IOException {
+        validate(request);
+        DjlRuntime.configure();
+        TaskData data = DatasetLoader.load(request.dataset(), request.split());
+        if (data.classCount() < 2) {
+            throw new TuneException("the dataset has " + data.classCount() + " class; tuning needs at least 2");
+        }
+        List<LabeledImage> train = FewShotSampler.sample(data.train(), request.shots(), request.seed(), log);
+        VlmClient client = new VlmClient(VlmClientConfig.of(request.service(), request.apiKey()));
+        ModelInfo model = client.model();
+        TuneConfig config;
+        RunDirectory dir;
+        if (request.resume()) {
+            dir = RunDirectory.open(request.out());
+            config = dir.readConfig();
+            TuneConfig asked = configure(request, data, model, config.classSetId(), config.promptSize(), config.template(),
+                    config.trainDatasetId(), config.testDatasetId());
+            if (!config.sameRunAs(asked)) {
+                throw new TuneException("the run in " + request.out() + " was started with other settings ("
+                        + config.method().id() + ", " + config.shots() + " shots, seed " + config.seed() + ", budget "
+                        + config.budget() + "); resume it with the same command line");
+            }
+            if (!client.datasetExists(config.trainDatasetId()) || !client.datasetExists(config.testDatasetId())) {
+                throw new TuneException("the run's datasets are no longer on the service; it cannot be resumed "
+                        + "without spending its queries again");
+            }
+            log.accept("resuming run " + config.runId() + " in " + request.out());
+        } else {
+            UploadCache cache = request.uploadCache() == null ? UploadCache.atDefaultLocation()
+                    : new UploadCache(request.uploadCache());
+            String trainId = cache.uploadOnce(client, files(train));
+            String testId = cache.uploadOnce(client, files(data.test()));
+            ClassSetInfo classSet = client.createClassSet(data.classNames(), request.template());
+            config = configure(request, data, model, classSet.classSetId(), classSet.contextTokens() * classSet.tokenDim(),
+                    classSet.template(), trainId, testId);
+            dir = RunDirectory.create(request.out(), config);
+        }
+        int promptSize = config.promptSize();
+        UploadedTask task = new UploadedTask(config.trainDatasetId(), labels(train), config.testDatasetId(),
+                labels(data.test()), data.classCount());
+        CollaborativeTrainer.Result result = new CollaborativeTrainer(config, task,
+                new ServiceBlackBox(client, config.classSetId(), promptSize), dir, progress).run();
+        if (result.replayedQueries() > 0) {
+            log.accept(result.replayedQueries() + " queries of an interrupted round were answered again without charge");
+        }
+
+        float[] prompt = result.currentZ() == null ? new float[promptSize]
+                : dev.craft.client.prompt.PromptProjection.gaussian(promptSize, config.settings().intrinsicDim(),
+                config.projectionStd(), config.seed()).apply(result.currentZ());
+        TunedModel.Info info = new TunedModel.Info(model.modelId(), config.method().id(), config.settings().preset().id(),
+                config.template(), data.classNames(), promptSize / model.tokenWidth(), model.tokenWidth(),
+                result.refiner() == null ? null : result.refiner().config());
+        long artefactBytes = TunedModel.write(dir.tuned(), info, prompt, result.refiner());
+        TuneReport report = new TuneReport(config.method().id(), config.dataset(), config.shots(), config.seed(),
+                config.budget(), result.trainQueries(), result.evalQueries(), result.zeroShotAccuracy(),
+                result.testAccuracy(), result.wallSeconds(), artefactBytes);
+        dir.writeReport(report);
+        return report;
+    }
+
+    private static void validate(TuneRequest request) {
+        if (request.shots() < 1) {
+            throw new TuneException("--shots must be at least 1");
+        }
+        if (request.budget() < 0) {
+            throw new TuneException("--budget must not be negative");
+        }
+        int popsize = 40;
+        if (request.method().searchesPrompt() && request.budget() < popsize) {
+            throw new TuneException("--budget " + request.budget() + " is below one CMA-ES generation (" + popsize
+                    + " queries); give at least " + popsize);
+        }
+        if (request.method() == Method.PR && request.budget() < 1) {
+            throw new TuneException("--budget must be at least 1 for pr (one query on the training set)");
+        }
+        if (!"best".equals(request.currentPrompt()) && !"mean".equals(request.currentPrompt())) {
+            throw new TuneException("--current must be best or mean");
+        }
+    }
+
+    private TuneConfig configure(TuneRequest request, TaskData data, ModelInfo model, String classSetId, int promptSize,
+                                 String template, String trainId, String testId) {
+        String datasetName = request.split() != null ? request.split().getFileName().toString()
+                : request.dataset().toAbsolutePath().normalize().getFileName().toString();
+        DatasetProfile profile = DatasetProfile.recognise(datasetName);
+        TuneSettings settings = request.preset().settings(profile, data.classCount());
+        RefinerConfig refiner = settings.refiner();
+        if (request.linear()) {
+            refiner = refiner.asLinear();
+        }
+        if (request.residual() != null) {
+            refiner = refiner.withResidual(request.residual());
+        }
+        settings = settings.withRefiner(refiner);
+        String dataset = request.split() != null ? request.split().toString() : request.dataset().toString();
+        return new TuneConfig(UUID.randomUUID().toString(), request.method(), dataset, profile, request.shots(),
+                request.seed(), request.budget(), request.evalEvery(), request.currentPrompt(), request.service().toString(),
+                model.modelId(), template, data.classNames(), promptSize,
+                settings.projectionStd(model.tokenEmbeddingStd()), settings, classSetId, trainId, testId);
+    }
+
+    private static List<Path> files(List<LabeledImage> images) {
+        return images.stream().map(LabeledImage::file).toList();
+    }
+
+    private static int[] labels(List<LabeledImage> images) {
+        return images.stream().mapToInt(LabeledImage::label).toArray();
+    }
+}
