@@ -126,6 +126,15 @@ public final class VlmClient implements DatasetUploader {
      */
     public PredictResult predict(String datasetId, String classSetId, float[] prompts, int promptCount,
                                  int promptSize, int[] indices) {
+        return predict(datasetId, classSetId, prompts, promptCount, promptSize, indices, UUID.randomUUID().toString());
+    }
+
+    /**
+     * As above with the caller's idempotency key: sending the same request with the same key again
+     * (after a lost answer, or when a resumed run redoes a round) is answered without a new charge.
+     */
+    public PredictResult predict(String datasetId, String classSetId, float[] prompts, int promptCount,
+                                 int promptSize, int[] indices, String idempotencyKey) {
         if (promptCount < 1 || promptSize < 1 || (long) promptCount * promptSize != prompts.length) {
             throw new IllegalArgumentException(promptCount + " prompts of " + promptSize + " values need "
                     + (long) promptCount * promptSize + " floats, got " + prompts.length);
@@ -139,7 +148,7 @@ public final class VlmClient implements DatasetUploader {
         } catch (IOException e) {
             throw new IllegalStateException("writing to memory cannot fail", e);
         }
-        HttpRequest request = metered("/v1/predict")
+        HttpRequest request = metered("/v1/predict", idempotencyKey)
                 .header("Content-Type", CraftMediaTypes.PREDICT_FRAME)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(frame.toByteArray()))
                 .build();
@@ -168,7 +177,7 @@ public final class VlmClient implements DatasetUploader {
             body.bytes("prompt", "prompt.crft", CraftMediaTypes.TENSOR, HttpRequest.BodyPublishers.ofByteArray(
                     TensorCodec.encode(new Tensor(new int[] {1, prompt.length}, prompt))));
         }
-        HttpRequest request = metered("/v1/classify")
+        HttpRequest request = metered("/v1/classify", UUID.randomUUID().toString())
                 .header("Content-Type", body.contentType())
                 .POST(body.publisher())
                 .build();
@@ -200,10 +209,10 @@ public final class VlmClient implements DatasetUploader {
         return request(path, config.requestTimeout()).header("Accept", JSON).GET().build();
     }
 
-    private HttpRequest.Builder metered(String path) {
+    private HttpRequest.Builder metered(String path, String idempotencyKey) {
         return request(path, config.requestTimeout())
                 .header("Accept", CraftMediaTypes.TENSOR)
-                .header(ApiHeaders.IDEMPOTENCY_KEY, UUID.randomUUID().toString());
+                .header(ApiHeaders.IDEMPOTENCY_KEY, idempotencyKey);
     }
 
     private HttpRequest.Builder request(String path, Duration timeout) {
