@@ -4,6 +4,7 @@ import dev.craft.api.Tensor;
 import dev.craft.api.TensorCodec;
 import dev.craft.client.io.AtomicFiles;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.dataformat.cbor.CBORMapper;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -23,6 +24,8 @@ import java.util.Optional;
 public final class RunDirectory {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Checkpoints are binary (CBOR): the covariance and MLP state are written every round. */
+    private static final CBORMapper CBOR = CBORMapper.builder().build();
 
     private final Path root;
 
@@ -89,7 +92,7 @@ public final class RunDirectory {
     }
 
     /**
-     * Saves the state after a round: the logits file first, then state.json naming it, so the
+     * Saves the state after a round: the logits file first, then state.cbor naming it, so the
      * checkpoint on disk is always complete; older logits files are removed afterwards.
      */
     public void saveCheckpoint(RunCheckpoint checkpoint, Tensor currentLogits) throws IOException {
@@ -99,7 +102,7 @@ public final class RunDirectory {
         if (currentLogits != null) {
             AtomicFiles.write(dir.resolve(logitsName), out -> TensorCodec.write(currentLogits, out));
         }
-        AtomicFiles.write(dir.resolve("state.json"), JSON.writeValueAsBytes(checkpoint));
+        AtomicFiles.write(dir.resolve("state.cbor"), CBOR.writeValueAsBytes(checkpoint));
         try (var files = Files.list(dir)) {
             for (Path file : files.toList()) {
                 String name = file.getFileName().toString();
@@ -111,11 +114,11 @@ public final class RunDirectory {
     }
 
     public Optional<RunCheckpoint> loadCheckpoint() throws IOException {
-        Path state = root.resolve("checkpoint/state.json");
+        Path state = root.resolve("checkpoint/state.cbor");
         if (!Files.isRegularFile(state)) {
             return Optional.empty();
         }
-        return Optional.of(JSON.readValue(state.toFile(), RunCheckpoint.class));
+        return Optional.of(CBOR.readValue(state.toFile(), RunCheckpoint.class));
     }
 
     /** The current prompt's training logits saved with checkpoint {@code round}, if any. */
