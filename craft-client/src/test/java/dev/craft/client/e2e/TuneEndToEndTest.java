@@ -1,0 +1,138 @@
+package dev.craft.client.e2e;
+
+import dev.craft.client.testsupport.Cli;
+import dev.craft.client.testsupport.ServiceProcess;
+import dev.craft.client.testsupport.TinyDataset;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * craft tune against the real service jar in its own process, over real HTTP: every counter (the
+ * client's report, the usage endpoint, Prometheus) agrees and the budget is never exceeded.
+ */
+class TuneEndToEndTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @TempDir
+    static Path work;
+
+    private static ServiceProcess service;
+    private static Path dataset;
+
+    @BeforeAll
+    static void start() throws Exception {
+        service = ServiceProcess.start(work.resolve("service-data"),
+                "craft:craft-key-0001:100000,bbt:bbt-key-0002:100000,small:small-key-0003:100000");
+        dataset = TinyDataset.create(work.resolve("dataset"), 3, 4, 3);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (service != null) {
+            service.close();
+        }
+    }
+
+    @Test
+    void craftRunKeepsEveryCounterInAgreementAndWithinBudget() throws Exception {
+        Path out = work.resolve("run-craft");
+        Cli.Outcome outcome = tune("craft-key-0001", "craft", 120, out, "--eval-every", "1");
+        assertThat(outcome.exitCode()).as(outcome.err()).isZero();
+
+        JsonNode report = JSON.readTree(out.resolve("report.json").toFile());
+        assertThat(fieldNames(report)).containsExactly("method", "dataset", "shots", "seed", "budget", "trainQueries",
+                "evalQueries", "zeroShotAccuracy", "testAccuracy", "wallSeconds", "artefactBytes");
+        long train = report.get("trainQueries").asLong();
+        long eval = report.get("evalQueries").asLong();
+        assertThat(train).isEqualTo(120).isLessThanOrEqualTo(report.get("budget").asLong());
+        // zero-shot + one evaluation per round (3 rounds of 40)
+        assertThat(eval).isEqualTo(4);
+
+        JsonNode usage = JSON.readTree(service.get("/v1/usage", "craft-key-0001"));
+        assertThat(usage.get("queries").asLong()).isEqualTo(train + eval);
+        assertThat(prometheusQueries("craft")).isEqualTo(train + eval);
+
+        List<String> metrics = Files.readAllLines(out.resolve("metrics.csv"));
+        assertThat(metrics).hasSize(1 + 3);
+        assertThat(metrics.get(3)).startsWith("3,120,4,");
+        long artefact;
+        try (Stream<Path> files = Files.list(out.resolve("tuned"))) {
+            artefact = files.mapToLong(f -> f.toFile().length()).sum();
+        }
+        assertThat(report.get("artefactBytes").asLong()).isEqualTo(artefact).isPositive();
+        assertThat(out.resolve("tuned/prompt.tensor")).exists();
+        assertThat(out.resolve("tuned/refiner.tensors")).exists();
+        JsonNode config = JSON.readTree(out.resolve("config.json").toFile());
+        assertThat(config.get("settings").get("preset").asString()).isEqualTo("PAPER");
+    }
+
+    @Test
+    void baselinesCostWhatTheirDefinitionsSay() throws Exception {
+        long before = JSON.readTree(service.get("/v1/usage", "small-key-0003")).get("queries").asLong();
+        assertThat(tune("small-key-0003", "zs", 0, work.resolve("run-zs")).exitCode()).isZero();
+        assertThat(tune("small-key-0003", "pr", 80, work.resolve("run-pr")).exitCode()).isZero();
+        JsonNode zs = JSON.readTree(work.resolve("run-zs/report.json").toFile());
+        JsonNode pr = JSON.readTree(work.resolve("run-pr/report.json").toFile());
+        assertThat(zs.get("trainQueries").asLong()).isZero();
+        assertThat(zs.get("evalQueries").asLong()).isEqualTo(1);
+        assertThat(zs.get("testAccuracy").asDouble()).isEqualTo(zs.get("zeroShotAccuracy").asDouble());
+        assertThat(pr.get("trainQueries").asLong()).isEqualTo(1);
+        assertThat(pr.get("evalQueries").asLong()).isEqualTo(2);
+        assertThat(work.resolve("run-zs/tuned/refiner.tensors")).doesNotExist();
+        long after = JSON.readTree(service.get("/v1/usage", "small-key-0003")).get("queries").asLong();
+        assertThat(after - before).isEqualTo(1 + 1 + 2);
+    }
+
+    @Test
+    void bbtSpendsTheWholeBudgetAndRepeatedRunsDoNotUploadAgain() throws Exception {
+        assertThat(tune("bbt-key-0002", "bbt", 80, work.resolve("run-bbt-1")).exitCode()).isZero();
+        int datasets = JSON.readTree(service.get("/v1/datasets", "bbt-key-0002")).size();
+        assertThat(tune("bbt-key-0002", "bbt", 80, work.resolve("run-bbt-2")).exitCode()).isZero();
+        assertThat(JSON.readTree(service.get("/v1/datasets", "bbt-key-0002")).size()).isEqualTo(datasets).isEqualTo(2);
+        JsonNode first = JSON.readTree(work.resolve("run-bbt-1/report.json").toFile());
+        JsonNode second = JSON.readTree(work.resolve("run-bbt-2/report.json").toFile());
+        assertThat(first.get("trainQueries").asLong()).isEqualTo(80);
+        assertThat(second.get("testAccuracy").asDouble()).isEqualTo(first.get("testAccuracy").asDouble());
+        assertThat(work.resolve("run-bbt-1/tuned/refiner.tensors")).doesNotExist();
+    }
+
+    private Cli.Outcome tune(String key, String method, long budget, Path out, String... extra) {
+        List<String> args = new java.util.ArrayList<>(List.of("tune", "--service", service.url().toString(),
+                "--api-key", key, "--dataset", dataset.toString(), "--shots", "2", "--seed", "7",
+                "--method", method, "--budget", Long.toString(budget), "--out", out.toString(), "--quiet",
+                "--upload-cache", work.resolve("upload-cache-" + key + ".json").toString()));
+        args.addAll(List.of(extra));
+        return Cli.run(args.toArray(String[]::new));
+    }
+
+    private long prometheusQueries(String tenant) throws Exception {
+        String text = service.get("/actuator/prometheus", null);
+        Matcher m = Pattern.compile("^vlm_queries_total\\{[^}]*tenant=\"" + tenant + "\"[^}]*\\}\\s+(\\S+)$",
+                Pattern.MULTILINE).matcher(text);
+        double total = 0;
+        while (m.find()) {
+            total += Double.parseDouble(m.group(1));
+        }
+        return (long) total;
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new java.util.ArrayList<>();
+        node.propertyNames().forEach(names::add);
+        return names;
+    }
+}

@@ -1,0 +1,110 @@
+package dev.craft.client.testsupport;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The real service, started from its runnable jar as a separate process on a free loopback port
+ * with a fresh data dir: what a user runs, with no test doubles anywhere. The reactor builds
+ * vlm-service before craft-client, so {@code mvn verify} from the root always has the jar.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    private static final Path JAR = Path.of("../vlm-service/target/vlm-service.jar").toAbsolutePath().normalize();
+
+    private final Process process;
+    private final int port;
+    private final Path log;
+
+    private ServiceProcess(Process process, int port, Path log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    /** Starts the service with {@code tenant:key:quota} entries and waits until it is healthy. */
+    public static ServiceProcess start(Path dataDir, String apiKeys, String... extraArgs) throws IOException, InterruptedException {
+        if (!Files.isRegularFile(JAR)) {
+            throw new IllegalStateException("the service jar " + JAR + " is missing: build it first "
+                    + "(mvn -B -ntp verify from the project root builds it before these tests)");
+        }
+        int port = freePort();
+        Path log = Files.createTempFile("vlm-service-", ".log");
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx1g", "-jar", JAR.toString(),
+                "--server.port=" + port, "--server.address=127.0.0.1", "--vlm.data-dir=" + dataDir,
+                "--vlm.api-keys=" + apiKeys, "--logging.level.root=WARN"));
+        command.addAll(List.of(extraArgs));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("OMP_NUM_THREADS", "1");
+        ServiceProcess service = new ServiceProcess(builder.start(), port, log);
+        service.awaitHealthy(Duration.ofSeconds(120));
+        return service;
+    }
+
+    public URI url() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    public String get(String path, String apiKey) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(url().resolve(path)).timeout(Duration.ofSeconds(30));
+        if (apiKey != null) {
+            request.header("Authorization", "Bearer " + apiKey);
+        }
+        HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("GET " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
+    }
+
+    private void awaitHealthy(Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the service exited with " + process.exitValue() + ":\n" + Files.readString(log));
+            }
+            try {
+                if (get("/actuator/health", null).contains("\"UP\"")) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(250);
+        }
+        close();
+        throw new IllegalStateException("the service did not become healthy within " + timeout + ":\n" + Files.readString(log));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    public static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
