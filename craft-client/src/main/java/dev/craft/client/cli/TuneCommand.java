@@ -6,6 +6,8 @@ import dev.craft.client.tune.TuneJob;
 import dev.craft.client.tune.TuneReport;
 import dev.craft.client.tune.TuneRequest;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -16,6 +18,9 @@ import java.util.concurrent.Callable;
 @Command(name = "tune", mixinStandardHelpOptions = true,
         description = "Tune the black box on a few-shot dataset within a query budget; writes RUN_DIR.")
 public final class TuneCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Mixin
     ServiceOptions service;
@@ -78,7 +83,7 @@ public final class TuneCommand implements Callable<Integer> {
         try (ProgressDisplay progress = ProgressDisplay.create(quiet, "tune " + request.method().id())) {
             report = new TuneJob(progress::log).run(request, progress);
         }
-        System.out.printf(Locale.ROOT, "%s %d-shot seed %d: test accuracy %.4f (zero-shot %.4f), %d training + %d "
+        spec.commandLine().getOut().printf(Locale.ROOT, "%s %d-shot seed %d: test accuracy %.4f (zero-shot %.4f), %d training + %d "
                         + "evaluation queries, %.1f s; report in %s%n", report.method(), report.shots(), report.seed(),
                 report.testAccuracy(), report.zeroShotAccuracy(), report.trainQueries(), report.evalQueries(),
                 report.wallSeconds(), out.resolve("report.json"));

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Side-by-side reference: evaluations to f <= 1e-8 with CyberAgent's `cmaes` library
 (Debian package python3-cmaes, NOT pycma), same functions / x0 / sigma0 / default popsize
-as CmaesBenchmark. Usage: /usr/bin/python3 docs/bench/cyberagent_cmaes_compare.py [seeds] [--sep]"""
+as CmaesBenchmark. Usage: /usr/bin/python3 deploy/bench/cyberagent_cmaes_compare.py [seeds] [--sep]"""
 import sys
 import time
 

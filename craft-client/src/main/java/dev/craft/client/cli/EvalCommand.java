@@ -1,0 +1,93 @@
+package dev.craft.client.cli;
+
+import dev.craft.client.data.DatasetLoader;
+import dev.craft.client.data.LabeledImage;
+import dev.craft.client.data.TaskData;
+import dev.craft.client.service.UploadCache;
+import dev.craft.client.service.VlmClient;
+import dev.craft.client.service.VlmClientConfig;
+import dev.craft.client.tuned.TunedClassifier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = {"Evaluate a tuned artefact on the test images of another dataset whose classes are the same",
+                "or a subset (distribution shift: tune on ImageNet, test on -V2, -Sketch, -A, -R). For a subset the",
+                "prediction is restricted to the subset's classes. Costs one query."})
+public final class EvalCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ServiceOptions service;
+
+    @Option(names = "--model", required = true, description = "The tuned artefact: RUN_DIR/tuned.")
+    Path model;
+
+    @Option(names = "--dataset", required = true, description = "Dataset folder (its test split is used).")
+    Path dataset;
+
+    @Option(names = "--split", description = "CoOp split file; default: found in --dataset.")
+    Path split;
+
+    @Option(names = "--upload-cache", description = "Upload cache file (default: $CRAFT_HOME or ~/.craft/upload-cache.json).")
+    Path uploadCache;
+
+    @Override
+    public Integer call() throws Exception {
+        TaskData data = DatasetLoader.load(dataset, split);
+        VlmClient client = new VlmClient(VlmClientConfig.of(service.service(), service.apiKey()));
+        try (TunedClassifier classifier = TunedClassifier.open(model, client)) {
+            int[] toTuned = mapClasses(data.classNames(), classifier.classNames());
+            UploadCache cache = uploadCache == null ? UploadCache.atDefaultLocation() : new UploadCache(uploadCache);
+            List<LabeledImage> test = data.test();
+            String datasetId = cache.uploadOnce(client, test.stream().map(LabeledImage::file).toList());
+            float[] logits = classifier.logitsOfDataset(datasetId);
+            int k = classifier.classNames().size();
+            int correct = 0;
+            for (int i = 0; i < test.size(); i++) {
+                int best = -1;
+                for (int target : toTuned) {
+                    if (best < 0 || logits[i * k + target] > logits[i * k + best]) {
+                        best = target;
+                    }
+                }
+                if (best == toTuned[test.get(i).label()]) {
+                    correct++;
+                }
+            }
+            spec.commandLine().getOut().printf(Locale.ROOT, "{\"accuracy\": %.6f, \"images\": %d, \"classes\": %d, \"evalQueries\": 1}%n",
+                    test.isEmpty() ? Double.NaN : (double) correct / test.size(), test.size(), toTuned.length);
+        }
+        return 0;
+    }
+
+    /** For each class of the dataset, its index among the tuned classes; every class must be known. */
+    static int[] mapClasses(List<String> datasetClasses, List<String> tunedClasses) {
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < tunedClasses.size(); i++) {
+            index.put(tunedClasses.get(i).toLowerCase(Locale.ROOT), i);
+        }
+        int[] map = new int[datasetClasses.size()];
+        for (int i = 0; i < map.length; i++) {
+            Integer target = index.get(datasetClasses.get(i).toLowerCase(Locale.ROOT));
+            if (target == null) {
+                throw new IllegalArgumentException("class '" + datasetClasses.get(i)
+                        + "' of the dataset is not among the tuned model's " + tunedClasses.size() + " classes");
+            }
+            map[i] = target;
+        }
+        return map;
+    }
+}

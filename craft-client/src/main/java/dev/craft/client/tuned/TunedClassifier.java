@@ -1,0 +1,71 @@
+package dev.craft.client.tuned;
+
+import dev.craft.api.ModelInfo;
+import dev.craft.client.DjlRuntime;
+import dev.craft.client.refine.RefinementMlp;
+import dev.craft.client.service.PredictResult;
+import dev.craft.client.service.VlmClient;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A tuned artefact in use against the black box: the prompt offset goes to the service with the
+ * tuned class set, and the returned logits pass through the local refinement network.
+ */
+public final class TunedClassifier implements AutoCloseable {
+
+    private final TunedModel model;
+    private final RefinementMlp refiner;
+    private final VlmClient client;
+    private final String classSetId;
+
+    private TunedClassifier(TunedModel model, RefinementMlp refiner, VlmClient client, String classSetId) {
+        this.model = model;
+        this.refiner = refiner;
+        this.client = client;
+        this.classSetId = classSetId;
+    }
+
+    /** Opens RUN_DIR/tuned and checks that the service still serves the model it was tuned on. */
+    public static TunedClassifier open(Path tunedDir, VlmClient client) throws IOException {
+        TunedModel model = TunedModel.read(tunedDir);
+        ModelInfo served = client.model();
+        if (!served.modelId().equals(model.info().modelId())) {
+            throw new IllegalStateException("the artefact was tuned on model " + model.info().modelId()
+                    + " but the service serves " + served.modelId());
+        }
+        DjlRuntime.configure();
+        RefinementMlp refiner = model.openRefiner(tunedDir);
+        String classSetId = client.createClassSet(model.info().classNames(), model.info().template()).classSetId();
+        return new TunedClassifier(model, refiner, client, classSetId);
+    }
+
+    public List<String> classNames() {
+        return model.info().classNames();
+    }
+
+    /** Refined logits [N, K] of an uploaded dataset (one query). */
+    public float[] logitsOfDataset(String datasetId) {
+        PredictResult result = client.predict(datasetId, classSetId, model.prompt(), 1, model.prompt().length);
+        return refine(result.logits().data());
+    }
+
+    /** Refined logits [B, K] of images sent inline through /v1/classify (one query). */
+    public float[] logitsOfImages(List<Path> images) {
+        return refine(client.classify(classSetId, images, model.prompt()).logits().data());
+    }
+
+    private float[] refine(float[] logits) {
+        int k = classNames().size();
+        return refiner == null ? logits : refiner.refine(logits, logits.length / k);
+    }
+
+    @Override
+    public void close() {
+        if (refiner != null) {
+            refiner.close();
+        }
+    }
+}
