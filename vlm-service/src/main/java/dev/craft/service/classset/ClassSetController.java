@@ -3,7 +3,6 @@ package dev.craft.service.classset;
 import dev.craft.api.ClassSetInfo;
 import dev.craft.api.ClassSetRequest;
 import dev.craft.service.auth.CurrentTenant;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -14,6 +13,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import java.net.URI;
 import java.util.List;
 
 @RestController
@@ -28,7 +28,8 @@ class ClassSetController {
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<ClassSetInfo> create(@RequestBody ClassSetRequest request) {
-        return ResponseEntity.status(HttpStatus.CREATED).body(service.create(CurrentTenant.get(), request));
+        ClassSetInfo created = service.create(CurrentTenant.get(), request);
+        return ResponseEntity.created(URI.create("/v1/classsets/" + created.classSetId())).body(created);
     }
 
     @GetMapping

@@ -12,6 +12,7 @@ import org.springframework.stereotype.Service;
 
 import java.text.Normalizer;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -43,7 +44,8 @@ public class ClassSetService {
                 request.template() == null ? ClassSetRequest.DEFAULT_TEMPLATE : request.template());
         List<String> names = validNames(request.classNames());
         ClassPrompts compiled = ClassPrompts.build(model, template, names);
-        StoredClassSet stored = new StoredClassSet(Ids.next("cs"), tenant.name(), template.text(), names, Instant.now());
+        StoredClassSet stored = new StoredClassSet(Ids.next("cs"), tenant.name(), template.text(), names,
+                Instant.now().truncatedTo(ChronoUnit.MILLIS));
         repository.insert(stored);
         prompts.put(stored.id(), compiled);
         return info(stored, compiled);

@@ -3,7 +3,6 @@ package dev.craft.service.dataset;
 import dev.craft.api.DatasetInfo;
 import dev.craft.api.DatasetSummary;
 import dev.craft.service.auth.CurrentTenant;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -15,6 +14,7 @@ import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 
+import java.net.URI;
 import java.util.List;
 
 @RestController
@@ -29,7 +29,8 @@ class DatasetController {
 
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     ResponseEntity<DatasetInfo> upload(@RequestPart(name = "images", required = false) List<MultipartFile> images) {
-        return ResponseEntity.status(HttpStatus.CREATED).body(service.upload(CurrentTenant.get(), images));
+        DatasetInfo created = service.upload(CurrentTenant.get(), images);
+        return ResponseEntity.created(URI.create("/v1/datasets/" + created.datasetId())).body(created);
     }
 
     @GetMapping

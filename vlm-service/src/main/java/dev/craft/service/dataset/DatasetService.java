@@ -18,6 +18,7 @@ import org.springframework.web.multipart.MultipartFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -65,7 +66,8 @@ public class DatasetService {
                     "the dataset could not be stored (" + e.getMessage() + "); nothing was kept");
         }
         StoredDataset dataset = new StoredDataset(id, tenant.name(), model.manifest().modelId(), names.size(),
-                model.embedDim(), List.copyOf(names), Instant.now());
+                model.embedDim(), List.copyOf(names),
+                Instant.now().truncatedTo(ChronoUnit.MILLIS));
         try {
             repository.insert(dataset);
         } catch (RuntimeException e) {

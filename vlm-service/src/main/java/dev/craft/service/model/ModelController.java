@@ -15,7 +15,8 @@ class ModelController {
         int contextLength = m.text().contextLength();
         this.info = new ModelInfo(m.modelId(), m.name(), m.description(), m.architecture(), m.vocabulary(),
                 model.tokenWidth(), contextLength, contextLength - 3, true, m.logitScale(),
-                model.tokenEmbeddingStd(), model.imageSize(), model.device().toString());
+                model.tokenEmbeddingStd(), model.imageSize(),
+                model.device().isGpu() ? "gpu(" + model.device().getDeviceId() + ")" : "cpu");
     }
 
     @GetMapping("/v1/model")

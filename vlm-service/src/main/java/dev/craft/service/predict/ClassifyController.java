@@ -18,6 +18,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
+import jakarta.servlet.http.Part;
 import org.springframework.web.multipart.MultipartFile;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
@@ -29,7 +30,8 @@ import java.util.List;
 
 /**
  * {@code POST /v1/classify} (multipart): {@code images} (repeated), {@code classSetId}, and optionally
- * {@code prompt}: the offset as a JSON array of L*d numbers or as a binary tensor part.
+ * {@code prompt}: the offset as a JSON array of L*d numbers (form field or file part) or as a binary
+ * tensor part.
  */
 @RestController
 class ClassifyController {
@@ -48,7 +50,7 @@ class ClassifyController {
             produces = {MediaType.APPLICATION_JSON_VALUE, CraftMediaTypes.TENSOR})
     ResponseEntity<LogitsResponse> classify(@RequestParam("classSetId") String classSetId,
                                             @RequestPart(name = "images", required = false) List<MultipartFile> images,
-                                            @RequestPart(name = "prompt", required = false) MultipartFile prompt,
+                                            @RequestPart(name = "prompt", required = false) Part prompt,
                                             @RequestHeader(name = ApiHeaders.IDEMPOTENCY_KEY, required = false) String key)
             throws IOException {
         List<UploadedImage> inline = new ArrayList<>();
@@ -70,8 +72,9 @@ class ClassifyController {
         return MeteredResponses.of(service.classify(CurrentTenant.get(), classSetId, inline, readPrompt(prompt), key));
     }
 
-    private float[] readPrompt(MultipartFile part) throws IOException {
-        if (part == null || part.isEmpty()) {
+    /** The prompt part: a form field or file holding a JSON array, or a binary tensor file part. */
+    private float[] readPrompt(Part part) throws IOException {
+        if (part == null || part.getSize() == 0) {
             return null;
         }
         boolean binary = part.getContentType() != null
@@ -83,7 +86,8 @@ class ClassifyController {
             return json.readValue(in, float[].class);
         } catch (TensorFormatException | JacksonException e) {
             throw ApiException.badRequest(ProblemTypes.MALFORMED_REQUEST,
-                    "part 'prompt' must be a JSON array of numbers or a binary tensor: " + e.getMessage());
+                    "part 'prompt' must be a JSON array of numbers or a binary tensor: "
+                            + (e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage()));
         }
     }
 }

@@ -39,10 +39,7 @@ class MeteredExecution {
         try {
             Optional<QuotaLedger.PriorCharge> prior = key == null ? Optional.empty() : ledger.priorCharge(tenant, key);
             if (prior.isPresent()) {
-                if (!prior.get().endpoint().equals(endpoint) || !digest.equals(prior.get().requestDigest())) {
-                    throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, ProblemTypes.IDEMPOTENCY_CONFLICT,
-                            "Idempotency-Key '" + key + "' was already used for a different request");
-                }
+                requireSameRequest(prior.get(), key, endpoint, digest);
                 LogitsResponse logits = computation.get();
                 var usage = ledger.usage(tenant);
                 return new MeteredResult(logits, new Charge(0, usage.queries(), usage.remaining()), true);
@@ -50,6 +47,10 @@ class MeteredExecution {
             try (Reservation reservation = ledger.reserve(tenant, endpoint, queries)) {
                 LogitsResponse logits = computation.get();
                 Charge charge = reservation.commit(key, digest);
+                if (charge.queries() == 0) {
+                    // A concurrent request with the same key was charged first: this one is its replay.
+                    requireSameRequest(ledger.priorCharge(tenant, key).orElseThrow(), key, endpoint, digest);
+                }
                 return new MeteredResult(logits, charge, charge.queries() == 0);
             }
         } finally {
@@ -57,6 +58,13 @@ class MeteredExecution {
                     .description("Time to answer a metered request, queueing included")
                     .tag("endpoint", endpoint)
                     .register(registry));
+        }
+    }
+
+    private static void requireSameRequest(QuotaLedger.PriorCharge prior, String key, String endpoint, String digest) {
+        if (!prior.endpoint().equals(endpoint) || !digest.equals(prior.requestDigest())) {
+            throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, ProblemTypes.IDEMPOTENCY_CONFLICT,
+                    "Idempotency-Key '" + key + "' was already used for a different request");
         }
     }
 

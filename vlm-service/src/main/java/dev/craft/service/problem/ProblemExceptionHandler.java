@@ -4,6 +4,7 @@ import dev.craft.api.ProblemTypes;
 import dev.craft.api.TensorFormatException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -17,7 +18,6 @@ import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
-import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.multipart.support.MissingServletRequestPartException;
@@ -46,14 +46,22 @@ public class ProblemExceptionHandler {
 
     @ExceptionHandler({HttpMessageNotReadableException.class, TensorFormatException.class})
     ResponseEntity<ProblemDetail> unreadable(Exception e) {
-        return respond(HttpStatus.BAD_REQUEST, ProblemTypes.MALFORMED_REQUEST,
-                "request body could not be read: " + shortMessage(e), Map.of());
+        String message = String.valueOf(e.getMessage());
+        String detail = message.startsWith("Required request body is missing") ? "the request body is missing"
+                : "request body could not be read: " + shortMessage(e);
+        return respond(HttpStatus.BAD_REQUEST, ProblemTypes.MALFORMED_REQUEST, detail, Map.of());
     }
 
-    @ExceptionHandler({MissingServletRequestPartException.class, MissingServletRequestParameterException.class,
-            MethodArgumentTypeMismatchException.class})
+    @ExceptionHandler({MissingServletRequestPartException.class, MissingServletRequestParameterException.class})
     ResponseEntity<ProblemDetail> missingPart(Exception e) {
         return respond(HttpStatus.BAD_REQUEST, ProblemTypes.MALFORMED_REQUEST, shortMessage(e), Map.of());
+    }
+
+    @ExceptionHandler(TypeMismatchException.class)
+    ResponseEntity<ProblemDetail> typeMismatch(TypeMismatchException e) {
+        String name = e.getPropertyName() == null ? "a parameter" : "'" + e.getPropertyName() + "'";
+        return respond(HttpStatus.BAD_REQUEST, ProblemTypes.MALFORMED_REQUEST,
+                name + " has the wrong type or form (send text fields as plain form fields)", Map.of());
     }
 
     @ExceptionHandler(MaxUploadSizeExceededException.class)
@@ -104,6 +112,9 @@ public class ProblemExceptionHandler {
         metrics.rejected(type);
         HttpHeaders headers = new HttpHeaders();
         headers.setContentType(PROBLEM);
+        if (status.value() == 401) {
+            headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        }
         Object retryAfter = properties.get("retryAfterSeconds");
         if (retryAfter != null) {
             headers.set(HttpHeaders.RETRY_AFTER, retryAfter.toString());

@@ -32,6 +32,9 @@ public class ProblemResponses {
         body.put("status", problem.getStatus());
         body.put("detail", problem.getDetail());
         response.setStatus(status.value());
+        if (status == HttpStatus.UNAUTHORIZED) {
+            response.setHeader("WWW-Authenticate", "Bearer");
+        }
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         response.getOutputStream().write(json.writeValueAsBytes(body));
     }

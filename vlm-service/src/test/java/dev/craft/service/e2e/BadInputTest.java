@@ -172,6 +172,14 @@ class BadInputTest extends ServiceTestBase {
                         .file("prompt", "p.json", "application/json", "[1,2,3]".getBytes()))));
         cases.add(new Case("classify corrupt image", 400, P + "invalid-image", () -> bob.postMultipart("/v1/classify",
                 new Multipart().field("classSetId", classSetId).file("images", "bad.png", "image/png", new byte[] {9, 9}))));
+        cases.add(new Case("classify with classSetId as a file", 400, P + "malformed-request", () -> bob.postMultipart(
+                "/v1/classify", new Multipart().file("classSetId", "cs.txt", "text/plain", classSetId.getBytes())
+                        .file("images", "a.png", "image/png", png))));
+        cases.add(new Case("classify prompt field not json", 400, P + "malformed-request", () -> bob.postMultipart(
+                "/v1/classify", new Multipart().field("classSetId", classSetId).field("prompt", "[1, oops")
+                        .file("images", "a.png", "image/png", png))));
+        cases.add(new Case("missing body", 400, P + "malformed-request", () -> bob.send(bob.request("/v1/classsets")
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.noBody()).build())));
         cases.add(new Case("unknown endpoint", 404, P + "not-found", () -> bob.get("/v1/nothing-here")));
         cases.add(new Case("wrong method", 405, P + "method-not-allowed", () -> bob.delete("/v1/usage")));
 
@@ -185,7 +193,11 @@ class BadInputTest extends ServiceTestBase {
                 JsonNode problem = VlmHttp.json(response);
                 assertThat(problem.get("type").asString()).isEqualTo(c.type());
                 assertThat(problem.get("status").asInt()).isEqualTo(c.status());
-                assertThat(problem.get("detail").asString()).isNotBlank().doesNotContain(BOB_KEY);
+                assertThat(problem.get("detail").asString()).isNotBlank().doesNotContain(BOB_KEY)
+                        .doesNotContain("dev.craft", "org.springframework", "Exception");
+                if (c.status() == 401) {
+                    assertThat(response.headers().firstValue("WWW-Authenticate")).contains("Bearer");
+                }
             }));
         }
         tests.add(DynamicTest.dynamicTest("nothing was charged and nothing half-stored", () -> {

@@ -36,6 +36,7 @@ class PredictEndToEndTest extends ServiceTestBase {
         HttpResponse<byte[]> response = alice().get("/v1/model");
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode model = VlmHttp.json(response);
+        assertThat(model.get("device").asString()).isEqualTo("cpu");
         assertThat(model.get("modelId").asString()).isEqualTo("tiny-clip-random-v1");
         assertThat(model.get("tokenWidth").asInt()).isEqualTo(32);
         assertThat(model.get("contextLength").asInt()).isEqualTo(77);
@@ -151,6 +152,17 @@ class PredictEndToEndTest extends ServiceTestBase {
             assertThat(viaClassify[i]).isCloseTo(viaPredict[i], within(1e-4f));
         }
         assertThat(usage(alice)).isEqualTo(before + 1);
+
+        // The prompt may also come as a plain form field.
+        HttpResponse<byte[]> asField = alice.postMultipart("/v1/classify", new Multipart()
+                .field("classSetId", classSetId)
+                .field("prompt", VlmHttp.JSON.writeValueAsString(prompt[1]))
+                .file("images", "a.png", "image/png", first));
+        assertThat(asField.statusCode()).as(VlmHttp.text(asField)).isEqualTo(200);
+        float[] fieldLogits = logits(asField);
+        for (int i = 0; i < fieldLogits.length; i++) {
+            assertThat(fieldLogits[i]).isCloseTo(viaPredict[i], within(1e-4f));
+        }
     }
 
     @Test

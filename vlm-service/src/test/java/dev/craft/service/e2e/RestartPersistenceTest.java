@@ -58,6 +58,20 @@ class RestartPersistenceTest {
         }
     }
 
+    @Test
+    void aRelativeDataDirWorksAsInTheReadme() throws Exception {
+        Path relative = Path.of("target", "relative-data-" + System.nanoTime());
+        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(VlmServiceApplication.class).run(
+                "--server.port=0", "--server.address=127.0.0.1", "--vlm.data-dir=" + relative,
+                "--vlm.api-keys=restart:" + KEY + ":10")) {
+            VlmHttp http = new VlmHttp(port(context), KEY);
+            uploadGenerated(http, 1, 1);
+            assertThat(relative.resolve("db/vlm.mv.db")).exists();
+        } finally {
+            org.springframework.util.FileSystemUtils.deleteRecursively(relative);
+        }
+    }
+
     private ConfigurableApplicationContext start() {
         return new SpringApplicationBuilder(VlmServiceApplication.class).run(
                 "--server.port=0",
