@@ -1,5 +1,6 @@
 package dev.craft.client;
 
+import dev.craft.client.testsupport.Cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
@@ -14,23 +15,14 @@ class CraftCliTest {
 
     private final ObjectMapper mapper = JsonMapper.builder().build();
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        CommandLine cl = CraftCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static Cli.Outcome run(String... args) {
+        return Cli.run(args);
     }
 
     @Test
     void cmaesPrintsOneJsonLine() {
-        Run r = run("cmaes", "--function", "sphere", "--dim", "10", "--seed", "3");
-        assertThat(r.code()).isZero();
+        Cli.Outcome r = run("cmaes", "--function", "sphere", "--dim", "10", "--seed", "3");
+        assertThat(r.exitCode()).isZero();
         assertThat(r.err()).isEmpty();
         assertThat(r.out().strip().lines()).hasSize(1);
         JsonNode j = mapper.readTree(r.out());
@@ -44,10 +36,10 @@ class CraftCliTest {
 
     @Test
     void cmaesWithAllOptions() {
-        Run r = run("cmaes", "--function", "elli", "--dim", "5", "--popsize", "12", "--sigma0", "0.3",
+        Cli.Outcome r = run("cmaes", "--function", "elli", "--dim", "5", "--popsize", "12", "--sigma0", "0.3",
                 "--x0", "0.2", "--max-evals", "600", "--target", "1e-30", "--seed", "9", "--separable",
                 "--bounds", "-1,1");
-        assertThat(r.code()).isZero();
+        assertThat(r.exitCode()).isZero();
         JsonNode j = mapper.readTree(r.out());
         assertThat(j.get("reached").asBoolean()).isFalse();
         assertThat(j.get("evals").asLong()).isEqualTo(600);
@@ -67,8 +59,8 @@ class CraftCliTest {
                 {"cmaes", "--dim", "x"},
                 {"cmaes", "--no-such-option"},
                 {}}) {
-            Run r = run(args);
-            assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);
+            Cli.Outcome r = run(args);
+            assertThat(r.exitCode()).as(String.join(" ", args)).isEqualTo(2);
             assertThat(r.out()).isEmpty();
             assertThat(r.err()).startsWith("craft: error: ").contains("--help");
         }
@@ -77,8 +69,8 @@ class CraftCliTest {
 
     @Test
     void helpExitsZero() {
-        Run r = run("cmaes", "--help");
-        assertThat(r.code()).isZero();
+        Cli.Outcome r = run("cmaes", "--help");
+        assertThat(r.exitCode()).isZero();
         assertThat(r.out()).contains("--function", "--separable", "--bounds");
     }
 

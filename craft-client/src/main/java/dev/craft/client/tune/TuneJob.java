@@ -39,12 +39,13 @@ public final class TuneJob {
             throw new TuneException("the dataset has " + data.classCount() + " class; tuning needs at least 2");
         }
         List<LabeledImage> train = FewShotSampler.sample(data.train(), request.shots(), request.seed(), log);
+        RunDirectory resumed = request.resume() ? RunDirectory.open(request.out()) : null;
         VlmClient client = new VlmClient(VlmClientConfig.of(request.service(), request.apiKey()));
         ModelInfo model = client.model();
         TuneConfig config;
         RunDirectory dir;
-        if (request.resume()) {
-            dir = RunDirectory.open(request.out());
+        if (resumed != null) {
+            dir = resumed;
             config = dir.readConfig();
             TuneConfig asked = configure(request, data, model, config.classSetId(), config.promptSize(), config.template(),
                     config.trainDatasetId(), config.testDatasetId());

@@ -36,7 +36,8 @@ class TuneEndToEndTest {
     @BeforeAll
     static void start() throws Exception {
         service = ServiceProcess.start(work.resolve("service-data"),
-                "craft:craft-key-0001:100000,bbt:bbt-key-0002:100000,small:small-key-0003:100000");
+                "craft:craft-key-0001:100000,bbt:bbt-key-0002:100000,small:small-key-0003:100000,"
+                        + "eval:eval-key-0004:100000");
         dataset = TinyDataset.create(work.resolve("dataset"), 3, 4, 3);
     }
 
@@ -78,6 +79,41 @@ class TuneEndToEndTest {
         assertThat(out.resolve("tuned/refiner.tensors")).exists();
         JsonNode config = JSON.readTree(out.resolve("config.json").toFile());
         assertThat(config.get("settings").get("preset").asString()).isEqualTo("PAPER");
+    }
+
+    @Test
+    void tunedArtefactEvaluatesOnASubsetOfClassesAndClassifiesImages() throws Exception {
+        Path out = work.resolve("run-for-eval");
+        assertThat(tune("eval-key-0004", "craft", 40, out).exitCode()).isZero();
+        Path subset = TinyDataset.create(work.resolve("subset"), 2, 1, 3);
+        long before = JSON.readTree(service.get("/v1/usage", "eval-key-0004")).get("queries").asLong();
+
+        Cli.Outcome eval = Cli.run("eval", "--service", service.url().toString(), "--api-key", "eval-key-0004",
+                "--model", out.resolve("tuned").toString(), "--dataset", subset.toString(),
+                "--upload-cache", work.resolve("eval-uploads.json").toString());
+        assertThat(eval.exitCode()).as(eval.err()).isZero();
+        JsonNode result = JSON.readTree(eval.out());
+        assertThat(result.get("images").asInt()).isEqualTo(6);
+        assertThat(result.get("classes").asInt()).isEqualTo(2);
+        assertThat(result.get("accuracy").asDouble()).isBetween(0.0, 1.0);
+
+        Path image = subset.resolve("test/class_1/img0.png");
+        Cli.Outcome classify = Cli.run("classify", "--service", service.url().toString(), "--api-key", "eval-key-0004",
+                "--model", out.resolve("tuned").toString(), image.toString(), image.toString());
+        assertThat(classify.exitCode()).as(classify.err()).isZero();
+        List<String> lines = classify.out().strip().lines().toList();
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).startsWith(image + "\tclass ").isEqualTo(lines.get(1));
+        assertThat(JSON.readTree(service.get("/v1/usage", "eval-key-0004")).get("queries").asLong())
+                .isEqualTo(before + 2);
+
+        Path foreign = TinyDataset.create(work.resolve("foreign"), 1, 1, 1);
+        Files.move(foreign.resolve("test/class_0"), foreign.resolve("test/zebra"));
+        Files.move(foreign.resolve("train/class_0"), foreign.resolve("train/zebra"));
+        Cli.Outcome unknown = Cli.run("eval", "--service", service.url().toString(), "--api-key", "eval-key-0004",
+                "--model", out.resolve("tuned").toString(), "--dataset", foreign.toString());
+        assertThat(unknown.exitCode()).isNotZero();
+        assertThat(unknown.err()).contains("class 'zebra' of the dataset is not among the tuned model's 3 classes");
     }
 
     @Test
