@@ -1,7 +1,9 @@
 package dev.craft.client;
 
+import dev.craft.client.cli.BenchCommand;
 import dev.craft.client.cli.ClassifyCommand;
 import dev.craft.client.cli.EvalCommand;
+import dev.craft.client.cli.PlotCommand;
 import dev.craft.client.cli.TuneCommand;
 import dev.craft.client.cmaes.CmaesCommand;
 import java.io.PrintWriter;
@@ -11,7 +13,8 @@ import picocli.CommandLine.Command;
 /** Top-level {@code craft} command; subcommands do the work. */
 @Command(name = "craft", mixinStandardHelpOptions = true,
         description = "CraFT: black-box VLM prompt tuning client.",
-        subcommands = {TuneCommand.class, EvalCommand.class, ClassifyCommand.class, CmaesCommand.class})
+        subcommands = {TuneCommand.class, EvalCommand.class, ClassifyCommand.class, BenchCommand.class,
+                PlotCommand.class, CmaesCommand.class})
 public final class CraftCli {
 
     public static void main(String[] args) {

@@ -92,7 +92,8 @@ public final class TuneJob {
         return report;
     }
 
-    private static void validate(TuneRequest request) {
+    /** Checks a request's options without touching the dataset or the service (craft bench checks every cell first). */
+    public static void validate(TuneRequest request) {
         if (request.shots() < 1) {
             throw new TuneException("--shots must be at least 1");
         }
