@@ -75,6 +75,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Keep finished cells, resume started ones, run the rest.")
     boolean resume;
 
+    @Option(names = "--upload-cache", description = "Upload cache file (default: $CRAFT_HOME or ~/.craft/upload-cache.json).")
+    Path uploadCache;
+
     @Option(names = "--quiet", description = "No progress bars or per-run lines; only the final line.")
     boolean quiet;
 
@@ -93,7 +96,7 @@ public final class BenchCommand implements Callable<Integer> {
             BenchCell cell = step.cell();
             TuneRequest request = new TuneRequest(serviceUrl, apiKey, dataset, split, cell.shots(), cell.seed(),
                     cell.method(), budget, step.runDir(), evalEvery, presetValue, "best",
-                    step.action() == CellAction.RESUME, null, null, false, null);
+                    step.action() == CellAction.RESUME, null, null, false, uploadCache);
             TuneJob.validate(request);
             requests.add(request);
         }

@@ -37,7 +37,7 @@ class TuneEndToEndTest {
     static void start() throws Exception {
         service = ServiceProcess.start(work.resolve("service-data"),
                 "craft:craft-key-0001:100000,bbt:bbt-key-0002:100000,small:small-key-0003:100000,"
-                        + "eval:eval-key-0004:100000");
+                        + "eval:eval-key-0004:100000,bench:bench-key-0005:100000");
         dataset = TinyDataset.create(work.resolve("dataset"), 3, 4, 3);
     }
 
@@ -114,6 +114,28 @@ class TuneEndToEndTest {
                 "--model", out.resolve("tuned").toString(), "--dataset", foreign.toString());
         assertThat(unknown.exitCode()).isNotZero();
         assertThat(unknown.err()).contains("class 'zebra' of the dataset is not among the tuned model's 3 classes");
+    }
+
+    @Test
+    void benchRunsTheGridAndSummarisesAndPlotsIt() throws Exception {
+        Path bench = work.resolve("bench");
+        Cli.Outcome outcome = Cli.run("bench", "--service", service.url().toString(), "--api-key", "bench-key-0005",
+                "--dataset", dataset.toString(), "--methods", "zs,bbt", "--shots", "1,2", "--seeds", "1,2",
+                "--budget", "40", "--out", bench.toString(), "--quiet",
+                "--upload-cache", work.resolve("bench-uploads.json").toString());
+        assertThat(outcome.exitCode()).as(outcome.err()).isZero();
+        List<String> csv = Files.readAllLines(bench.resolve("summary.csv"));
+        assertThat(csv).hasSize(1 + 2 * 2 * 2);
+        String table = Files.readString(bench.resolve("summary.md"));
+        assertThat(table).contains("| ZS |", "| BBT |", "| 1 shot | 2 shots |");
+        long charged = JSON.readTree(service.get("/v1/usage", "bench-key-0005")).get("queries").asLong();
+        // zs: 1 evaluation query per cell; bbt: 40 training + zero-shot + final evaluation per cell
+        assertThat(charged).isEqualTo(4 * 1 + 4 * (40 + 2));
+
+        Path png = work.resolve("shots.png");
+        Cli.Outcome plot = Cli.run("plot", "shots", "--bench", bench.toString(), "--out", png.toString());
+        assertThat(plot.exitCode()).as(plot.err()).isZero();
+        assertThat(javax.imageio.ImageIO.read(png.toFile())).isNotNull();
     }
 
     @Test
