@@ -41,11 +41,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Mixin
     ServiceOptions service;
 
-    @Option(names = "--dataset", required = true, description = "Dataset folder (ImageFolder train/ test/, or CoOp images).")
-    Path dataset;
+    @Mixin
+    DatasetOptions data;
 
-    @Option(names = "--split", description = "CoOp split file (split_zhou_*.json); default: found in --dataset.")
-    Path split;
+
 
     @Option(names = "--methods", defaultValue = BenchGrid.ALL_METHODS, paramLabel = "M,M...",
             description = "Methods (default: ${DEFAULT-VALUE}).")
@@ -75,8 +74,6 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Keep finished cells, resume started ones, run the rest.")
     boolean resume;
 
-    @Option(names = "--upload-cache", description = "Upload cache file (default: $CRAFT_HOME or ~/.craft/upload-cache.json).")
-    Path uploadCache;
 
     @Option(names = "--quiet", description = "No progress bars or per-run lines; only the final line.")
     boolean quiet;
@@ -94,9 +91,9 @@ public final class BenchCommand implements Callable<Integer> {
         List<TuneRequest> requests = new ArrayList<>();
         for (BenchPlan.Step step : plan.steps()) {
             BenchCell cell = step.cell();
-            TuneRequest request = new TuneRequest(serviceUrl, apiKey, dataset, split, cell.shots(), cell.seed(),
+            TuneRequest request = new TuneRequest(serviceUrl, apiKey, data.dataset(), data.split(), cell.shots(), cell.seed(),
                     cell.method(), budget, step.runDir(), evalEvery, presetValue, "best",
-                    step.action() == CellAction.RESUME, null, null, false, uploadCache);
+                    step.action() == CellAction.RESUME, null, null, false, data.uploadCacheFile());
             TuneJob.validate(request);
             requests.add(request);
         }

@@ -1,7 +1,6 @@
 package dev.craft.client.cli;
 
 import dev.craft.client.service.VlmClient;
-import dev.craft.client.service.VlmClientConfig;
 import dev.craft.client.tuned.TunedClassifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -46,7 +45,7 @@ public final class ClassifyCommand implements Callable<Integer> {
         if (batch < 1) {
             throw new IllegalArgumentException("--batch must be at least 1");
         }
-        VlmClient client = new VlmClient(VlmClientConfig.of(service.service(), service.apiKey()));
+        VlmClient client = service.client();
         try (TunedClassifier classifier = TunedClassifier.open(model, client)) {
             List<String> names = classifier.classNames();
             int k = names.size();

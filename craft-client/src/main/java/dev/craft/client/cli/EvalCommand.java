@@ -3,9 +3,7 @@ package dev.craft.client.cli;
 import dev.craft.client.data.DatasetLoader;
 import dev.craft.client.data.LabeledImage;
 import dev.craft.client.data.TaskData;
-import dev.craft.client.service.UploadCache;
 import dev.craft.client.service.VlmClient;
-import dev.craft.client.service.VlmClientConfig;
 import dev.craft.client.tuned.TunedClassifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,27 +30,23 @@ public final class EvalCommand implements Callable<Integer> {
     @Mixin
     ServiceOptions service;
 
+    @Mixin
+    DatasetOptions data;
+
     @Option(names = "--model", required = true, description = "The tuned artefact: RUN_DIR/tuned.")
     Path model;
 
-    @Option(names = "--dataset", required = true, description = "Dataset folder (its test split is used).")
-    Path dataset;
 
-    @Option(names = "--split", description = "CoOp split file; default: found in --dataset.")
-    Path split;
 
-    @Option(names = "--upload-cache", description = "Upload cache file (default: $CRAFT_HOME or ~/.craft/upload-cache.json).")
-    Path uploadCache;
 
     @Override
     public Integer call() throws Exception {
-        TaskData data = DatasetLoader.load(dataset, split);
-        VlmClient client = new VlmClient(VlmClientConfig.of(service.service(), service.apiKey()));
+        TaskData task = DatasetLoader.load(data.dataset(), data.split());
+        VlmClient client = service.client();
         try (TunedClassifier classifier = TunedClassifier.open(model, client)) {
-            int[] toTuned = mapClasses(data.classNames(), classifier.classNames());
-            UploadCache cache = uploadCache == null ? UploadCache.atDefaultLocation() : new UploadCache(uploadCache);
-            List<LabeledImage> test = data.test();
-            String datasetId = cache.uploadOnce(client, test.stream().map(LabeledImage::file).toList());
+            int[] toTuned = mapClasses(task.classNames(), classifier.classNames());
+            List<LabeledImage> test = task.test();
+            String datasetId = data.uploadCache().uploadOnce(client, test.stream().map(LabeledImage::file).toList());
             float[] logits = classifier.logitsOfDataset(datasetId);
             int k = classifier.classNames().size();
             int correct = 0;

@@ -1,5 +1,7 @@
 package dev.craft.client.cli;
 
+import dev.craft.client.service.VlmClient;
+import dev.craft.client.service.VlmClientConfig;
 import picocli.CommandLine.Option;
 
 import java.net.URI;
@@ -14,6 +16,11 @@ public final class ServiceOptions {
     @Option(names = "--api-key", defaultValue = "${env:CRAFT_API_KEY}",
             description = "API key (env CRAFT_API_KEY).")
     String apiKey;
+
+    /** A client for the service, with the default timeouts and retries. */
+    public VlmClient client() {
+        return new VlmClient(VlmClientConfig.of(service, apiKey()));
+    }
 
     public URI service() {
         return service;

@@ -25,11 +25,10 @@ public final class TuneCommand implements Callable<Integer> {
     @Mixin
     ServiceOptions service;
 
-    @Option(names = "--dataset", required = true, description = "Dataset folder (ImageFolder train/ test/, or CoOp images).")
-    Path dataset;
+    @Mixin
+    DatasetOptions data;
 
-    @Option(names = "--split", description = "CoOp split file (split_zhou_*.json); default: found in --dataset.")
-    Path split;
+
 
     @Option(names = "--shots", required = true, description = "Training images per class.")
     int shots;
@@ -68,17 +67,15 @@ public final class TuneCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue the run in --out after an interruption.")
     boolean resume;
 
-    @Option(names = "--upload-cache", description = "Upload cache file (default: $CRAFT_HOME or ~/.craft/upload-cache.json).")
-    Path uploadCache;
 
     @Option(names = "--quiet", description = "No progress bar; only the final summary line.")
     boolean quiet;
 
     @Override
     public Integer call() throws Exception {
-        TuneRequest request = new TuneRequest(service.service(), service.apiKey(), dataset, split, shots, seed,
+        TuneRequest request = new TuneRequest(service.service(), service.apiKey(), data.dataset(), data.split(), shots, seed,
                 parse(Method.class, method, "--method"), budget, out, evalEvery, parse(Preset.class, preset, "--preset"),
-                current, resume, template, noResidual ? Boolean.FALSE : null, linearMlp, uploadCache);
+                current, resume, template, noResidual ? Boolean.FALSE : null, linearMlp, data.uploadCacheFile());
         TuneReport report;
         try (ProgressDisplay progress = ProgressDisplay.create(quiet, "tune " + request.method().id())) {
             report = new TuneJob(progress::log).run(request, progress);

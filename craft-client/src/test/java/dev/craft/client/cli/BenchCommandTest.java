@@ -2,12 +2,10 @@ package dev.craft.client.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.craft.client.CraftCli;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.craft.client.testsupport.Cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,22 +15,13 @@ class BenchCommandTest {
     @TempDir
     Path tmp;
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private Run bench(String... extra) {
+    private Cli.Outcome bench(String... extra) {
         String[] base = {"bench", "--service", "http://127.0.0.1:9", "--api-key", "k", "--dataset",
                 tmp.resolve("data").toString(), "--out", tmp.resolve("bench").toString()};
         String[] args = new String[base.length + extra.length];
         System.arraycopy(base, 0, args, 0, base.length);
         System.arraycopy(extra, 0, args, base.length, extra.length);
-        var cl = CraftCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
+        return Cli.run(args);
     }
 
     @Test
@@ -43,8 +32,8 @@ class BenchCommandTest {
         assertThat(bench("--seeds", "1,1").err()).startsWith("craft: error: --seeds lists 1 twice");
         assertThat(bench("--preset", "fast").err()).startsWith("craft: error: --preset 'fast' is not one of");
         assertThat(bench("--eval-every", "-1").err()).startsWith("craft: error: --eval-every must not be negative");
-        Run lowBudget = bench("--methods", "zs,bbt", "--budget", "10");
-        assertThat(lowBudget.code()).isEqualTo(1);
+        Cli.Outcome lowBudget = bench("--methods", "zs,bbt", "--budget", "10");
+        assertThat(lowBudget.exitCode()).isEqualTo(1);
         assertThat(lowBudget.err()).startsWith("craft: error: --budget 10 is below one CMA-ES generation");
         assertThat(tmp.resolve("bench")).doesNotExist();
     }
@@ -54,8 +43,8 @@ class BenchCommandTest {
         Path cell = tmp.resolve("bench/craft-4shot-seed2");
         Files.createDirectories(cell);
         Files.writeString(cell.resolve("config.json"), "{}");
-        Run r = bench("--methods", "craft", "--shots", "4", "--seeds", "1,2");
-        assertThat(r.code()).isEqualTo(1);
+        Cli.Outcome r = bench("--methods", "craft", "--shots", "4", "--seeds", "1,2");
+        assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.err()).isEqualTo("craft: error: " + cell + " already holds a started run; use --resume to keep "
                 + "it, or choose another --out" + System.lineSeparator());
         assertThat(tmp.resolve("bench/craft-4shot-seed1")).doesNotExist();
@@ -63,11 +52,9 @@ class BenchCommandTest {
 
     @Test
     void helpListsTheGridOptions() {
-        var cl = CraftCli.commandLine();
-        StringWriter out = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        assertThat(cl.execute("bench", "--help")).isZero();
-        assertThat(out.toString()).contains("--methods", "zs,bbt,pr,pgpr,craft", "--shots", "1,2,4,8,16", "--seeds",
+        Cli.Outcome help = Cli.run("bench", "--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("--methods", "zs,bbt,pr,pgpr,craft", "--shots", "1,2,4,8,16", "--seeds",
                 "--budget", "--resume", "--eval-every", "--preset", "--service", "--api-key");
     }
 }

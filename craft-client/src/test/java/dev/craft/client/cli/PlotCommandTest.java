@@ -2,14 +2,11 @@ package dev.craft.client.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.craft.client.CraftCli;
 import dev.craft.client.bench.BenchSummary;
 import dev.craft.client.tune.RoundMetrics;
 import dev.craft.client.tune.TuneReport;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import javax.imageio.ImageIO;
+import dev.craft.client.testsupport.Cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
@@ -26,17 +24,8 @@ class PlotCommandTest {
     @TempDir
     Path tmp;
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run craft(String... args) {
-        var cl = CraftCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static Cli.Outcome craft(String... args) {
+        return Cli.run(args);
     }
 
     /** A fake RUN_DIR: every {@code evalEvery}-th of {@code rounds} rounds evaluated; report.json when finished. */
@@ -81,10 +70,10 @@ class PlotCommandTest {
         Path a = runDir("craft-16shot-seed1", "craft", 16, 1, 50, 5, true);
         Path b = runDir("bbt-16shot-seed1", "bbt", 16, 1, 50, 10, false);
         Path png = tmp.resolve("plots/queries.png");
-        Run r = craft("plot", "queries", "--runs", a.toString(), b.toString(), "--out", png.toString(),
+        Cli.Outcome r = craft("plot", "queries", "--runs", a.toString(), b.toString(), "--out", png.toString(),
                 "--width", "640", "--height", "400");
         assertThat(r.err()).isEmpty();
-        assertThat(r.code()).isZero();
+        assertThat(r.exitCode()).isZero();
         assertThat(r.out()).contains("wrote " + png, "2 runs");
         BufferedImage image = assertDrawnPng(png, 640, 400);
         // The first run's line is drawn in the first palette colour (tab10 blue).
@@ -101,15 +90,15 @@ class PlotCommandTest {
     void runWithoutAnEvaluatedRoundIsAClearError() throws IOException {
         Path pending = runDir("craft-1shot-seed1", "craft", 1, 1, 5, 0, false);
         Path png = tmp.resolve("q.png");
-        Run r = craft("plot", "queries", "--runs", pending.toString(), "--out", png.toString());
-        assertThat(r.code()).isEqualTo(1);
+        Cli.Outcome r = craft("plot", "queries", "--runs", pending.toString(), "--out", png.toString());
+        assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.err()).isEqualTo("craft: error: " + pending + " has no evaluated round (metrics.csv has no test "
                 + "accuracy yet); plot it after it finishes, or run with --eval-every N for a curve"
                 + System.lineSeparator());
         assertThat(png).doesNotExist();
 
-        Run notARun = craft("plot", "queries", "--runs", tmp.resolve("nope").toString(), "--out", png.toString());
-        assertThat(notARun.code()).isEqualTo(1);
+        Cli.Outcome notARun = craft("plot", "queries", "--runs", tmp.resolve("nope").toString(), "--out", png.toString());
+        assertThat(notARun.exitCode()).isEqualTo(1);
         assertThat(notARun.err()).contains("is not a run directory (no metrics.csv)");
     }
 
@@ -129,9 +118,9 @@ class PlotCommandTest {
         Files.createDirectories(bench);
         Files.writeString(bench.resolve("summary.csv"), BenchSummary.from(reports).csv());
         Path png = tmp.resolve("shots.png");
-        Run r = craft("plot", "shots", "--bench", bench.toString(), "--out", png.toString(), "--title", "EuroSAT");
+        Cli.Outcome r = craft("plot", "shots", "--bench", bench.toString(), "--out", png.toString(), "--title", "EuroSAT");
         assertThat(r.err()).isEmpty();
-        assertThat(r.code()).isZero();
+        assertThat(r.exitCode()).isZero();
         assertThat(r.out()).contains("3 lines");
         assertDrawnPng(png, 900, 560);
     }
@@ -144,7 +133,7 @@ class PlotCommandTest {
                 new TuneReport("craft", "d", 16, 1, 8000, 8000, 3, 0.5, 0.7, 10, 100),
                 new TuneReport("bbt", "d", 16, 1, 8000, 8000, 3, 0.5, 0.6, 10, 100))).csv());
         Path png = tmp.resolve("one.png");
-        Run r = craft("plot", "shots", "--bench", bench.toString(), "--out", png.toString(), "--width", "300",
+        Cli.Outcome r = craft("plot", "shots", "--bench", bench.toString(), "--out", png.toString(), "--width", "300",
                 "--height", "200");
         assertThat(r.err()).isEmpty();
         assertThat(r.out()).contains("3 lines"); // zero-shot, BBT, CraFT
@@ -153,21 +142,21 @@ class PlotCommandTest {
 
     @Test
     void shotsWithoutASummaryOrWithABadSizeFails() {
-        Run r = craft("plot", "shots", "--bench", tmp.toString(), "--out", tmp.resolve("x.png").toString());
-        assertThat(r.code()).isEqualTo(1);
+        Cli.Outcome r = craft("plot", "shots", "--bench", tmp.toString(), "--out", tmp.resolve("x.png").toString());
+        assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.err()).isEqualTo("craft: error: " + tmp.resolve("summary.csv") + " not found (run craft bench first)"
                 + System.lineSeparator());
-        Run noSub = craft("plot");
-        assertThat(noSub.code()).isEqualTo(2);
+        Cli.Outcome noSub = craft("plot");
+        assertThat(noSub.exitCode()).isEqualTo(2);
         assertThat(noSub.err()).startsWith("craft: error: Missing required subcommand");
     }
 
     @Test
     void badSizeIsRejected() throws IOException {
         Path a = runDir("craft-16shot-seed1", "craft", 16, 1, 10, 5, true);
-        Run r = craft("plot", "queries", "--runs", a.toString(), "--out", tmp.resolve("x.png").toString(),
+        Cli.Outcome r = craft("plot", "queries", "--runs", a.toString(), "--out", tmp.resolve("x.png").toString(),
                 "--width", "10");
-        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.err()).contains("plot size must be between 100 and 10000 pixels, got 10x560");
     }
 }

@@ -1,0 +1,36 @@
+package dev.craft.client.cli;
+
+import dev.craft.client.service.UploadCache;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+
+/** Which dataset to use and where its uploads are remembered; shared by tune, bench and eval. */
+public final class DatasetOptions {
+
+    @Option(names = "--dataset", required = true,
+            description = "Dataset folder: ImageFolder (DIR/train/<class>, DIR/test/<class>) or the images of a CoOp split.")
+    Path dataset;
+
+    @Option(names = "--split", description = "CoOp split file (split_zhou_*.json); default: found in --dataset.")
+    Path split;
+
+    @Option(names = "--upload-cache", description = "Upload cache file (default: $CRAFT_HOME or ~/.craft/upload-cache.json).")
+    Path uploadCache;
+
+    public Path dataset() {
+        return dataset;
+    }
+
+    public Path split() {
+        return split;
+    }
+
+    public Path uploadCacheFile() {
+        return uploadCache;
+    }
+
+    public UploadCache uploadCache() {
+        return uploadCache == null ? UploadCache.atDefaultLocation() : new UploadCache(uploadCache);
+    }
+}
