@@ -104,9 +104,14 @@ public final class CollaborativeTrainer {
             long t2 = System.nanoTime();
             double[] fitness = new double[points.length];
             int per = task.trainLabels().length * k;
+            // One refinement pass over all candidates' logits at once (rows are independent).
+            float[] refined = config.method().consistency()
+                    ? state.refiner.refine(answer.logits(), points.length * task.trainLabels().length) : null;
             for (int c = 0; c < points.length; c++) {
                 float[] logits = Arrays.copyOfRange(answer.logits(), c * per, (c + 1) * per);
-                fitness[c] = fitness(logits, state.refiner);
+                fitness[c] = refined == null ? Losses.crossEntropy(logits, task.trainLabels(), k)
+                        : Losses.fitness(logits, Arrays.copyOfRange(refined, c * per, (c + 1) * per),
+                        task.trainLabels(), k, config.settings().lambdaKl());
                 if (fitness[c] < state.bestFitness) {
                     state.bestFitness = fitness[c];
                     if (!config.usesMeanPrompt()) {
@@ -161,14 +166,6 @@ public final class CollaborativeTrainer {
         return new RoundMetrics(state.round + 1, account.trainQueries(), account.evalQueries(), bestOfRound,
                 meanOfRound, trainLoss, trainAccuracy, testAccuracy, elapsed, queryNanos / 1_000_000,
                 cmaesNanos / 1_000_000, mlpNanos / 1_000_000);
-    }
-
-    private double fitness(float[] logits, RefinementMlp refiner) {
-        if (config.method().consistency()) {
-            float[] refined = refiner.refine(logits, task.trainLabels().length);
-            return Losses.fitness(logits, refined, task.trainLabels(), k, config.settings().lambdaKl());
-        }
-        return Losses.crossEntropy(logits, task.trainLabels(), k);
     }
 
     private BlackBox.Answer train(float[] prompts, int count, QueryAccount account, String purpose) {
