@@ -3,6 +3,8 @@ package dev.craft.client.tune;
 import dev.craft.api.ClassSetInfo;
 import dev.craft.api.ModelInfo;
 import dev.craft.client.DjlRuntime;
+import dev.craft.client.bench.BenchPlots;
+import dev.craft.client.bench.RunCurve;
 import dev.craft.client.data.DatasetLoader;
 import dev.craft.client.data.FewShotSampler;
 import dev.craft.client.data.LabeledImage;
@@ -89,6 +91,10 @@ public final class TuneJob {
                 config.budget(), result.trainQueries(), result.evalQueries(), result.zeroShotAccuracy(),
                 result.testAccuracy(), result.wallSeconds(), artefactBytes);
         dir.writeReport(report);
+        if (config.rounds() > 0) {
+            BenchPlots.writePng(BenchPlots.queries(List.of(RunCurve.load(dir.root())),
+                    "Test accuracy against training queries"), dir.root().resolve("accuracy-vs-queries.png"), 900, 560);
+        }
         return report;
     }
 
@@ -100,7 +106,7 @@ public final class TuneJob {
         if (request.budget() < 0) {
             throw new TuneException("--budget must not be negative");
         }
-        int popsize = 40;
+        int popsize = TuneSettings.POPSIZE;
         if (request.method().searchesPrompt() && request.budget() < popsize) {
             throw new TuneException("--budget " + request.budget() + " is below one CMA-ES generation (" + popsize
                     + " queries); give at least " + popsize);

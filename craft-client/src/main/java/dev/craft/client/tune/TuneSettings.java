@@ -22,14 +22,15 @@ public record TuneSettings(Preset preset, int intrinsicDim, int popsize, double 
                            Preset.ProjectionRule projectionRule, double projectionValue, double lambdaKl,
                            double betaKl, int klCutoffDivisor, RefinerConfig refiner) {
 
+    /** lambda of both presets: 40 candidates per generation, so 8,000 queries make 200 rounds. */
+    public static final int POPSIZE = 40;
+
+    /** D of both presets. */
+    public static final int INTRINSIC_DIM = 512;
+
     public TuneSettings withRefiner(RefinerConfig newRefiner) {
         return new TuneSettings(preset, intrinsicDim, popsize, sigma0, bound, projectionRule, projectionValue,
                 lambdaKl, betaKl, klCutoffDivisor, newRefiner);
-    }
-
-    public TuneSettings withPopsize(int newPopsize) {
-        return new TuneSettings(preset, intrinsicDim, newPopsize, sigma0, bound, projectionRule, projectionValue,
-                lambdaKl, betaKl, klCutoffDivisor, refiner);
     }
 
     /** The projection's standard deviation given the served model's token-embedding std. */

@@ -77,6 +77,7 @@ class TuneEndToEndTest {
         assertThat(report.get("artefactBytes").asLong()).isEqualTo(artefact).isPositive();
         assertThat(out.resolve("tuned/prompt.tensor")).exists();
         assertThat(out.resolve("tuned/refiner.tensors")).exists();
+        assertThat(javax.imageio.ImageIO.read(out.resolve("accuracy-vs-queries.png").toFile()).getWidth()).isEqualTo(900);
         JsonNode config = JSON.readTree(out.resolve("config.json").toFile());
         assertThat(config.get("settings").get("preset").asString()).isEqualTo("PAPER");
     }
@@ -151,8 +152,14 @@ class TuneEndToEndTest {
         assertThat(pr.get("trainQueries").asLong()).isEqualTo(1);
         assertThat(pr.get("evalQueries").asLong()).isEqualTo(2);
         assertThat(work.resolve("run-zs/tuned/refiner.tensors")).doesNotExist();
+
+        // The distribution-mean option pays one extra query per round: 82 = 2 rounds of 40 + 1.
+        assertThat(tune("small-key-0003", "craft", 82, work.resolve("run-mean"), "--current", "mean").exitCode()).isZero();
+        JsonNode mean = JSON.readTree(work.resolve("run-mean/report.json").toFile());
+        assertThat(mean.get("trainQueries").asLong()).isEqualTo(82);
+        assertThat(mean.get("evalQueries").asLong()).isEqualTo(2);
         long after = JSON.readTree(service.get("/v1/usage", "small-key-0003")).get("queries").asLong();
-        assertThat(after - before).isEqualTo(1 + 1 + 2);
+        assertThat(after - before).isEqualTo(1 + 1 + 2 + 82 + 2);
     }
 
     @Test

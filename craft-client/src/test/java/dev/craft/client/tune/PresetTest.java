@@ -1,0 +1,61 @@
+package dev.craft.client.tune;
+
+import dev.craft.client.refine.RefinerConfig;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** The two presets resolve to the values ALGORITHM.md lists. */
+class PresetTest {
+
+    @Test
+    void paperPresetFollowsThePapersText() {
+        TuneSettings s = Preset.PAPER.settings(DatasetProfile.DTD, 10);
+        assertThat(s.lambdaKl()).isCloseTo(0.01, within(1e-12));
+        assertThat(s.betaKl()).isCloseTo(0.01, within(1e-12));
+        assertThat(s.refiner().layers()).isEqualTo(3);
+        assertThat(s.refiner().hidden()).isEqualTo(512);
+        assertThat(s.refiner().optimizer()).isEqualTo(RefinerConfig.OptimizerKind.ADAMW);
+        assertThat(s.refiner().batchSize()).isEqualTo(256);
+        assertThat(s.projectionRule()).isEqualTo(Preset.ProjectionRule.BBT);
+        assertThat(s.popsize()).isEqualTo(40);
+        assertThat(s.intrinsicDim()).isEqualTo(512);
+        // BBT's rule: alpha * stdHat / (sqrt(D) * sigma0)
+        assertThat(s.projectionStd(0.02)).isCloseTo(0.02 / Math.sqrt(512), within(1e-12));
+    }
+
+    @Test
+    void referencePresetUsesPerDatasetValues() {
+        TuneSettings dtd = Preset.REFERENCE.settings(DatasetProfile.recognise("split_zhou_DescribableTextures.json"), 10);
+        assertThat(dtd.sigma0()).isEqualTo(0.02);
+        assertThat(dtd.projectionStd(123)).isEqualTo(1.0);
+        assertThat(dtd.lambdaKl()).isEqualTo(0.001);
+        assertThat(dtd.bound()).isEqualTo(5.0);
+        assertThat(dtd.refiner().layers()).isEqualTo(2);
+        assertThat(dtd.refiner().hidden()).isEqualTo(256);
+        assertThat(dtd.refiner().optimizer()).isEqualTo(RefinerConfig.OptimizerKind.ADAM);
+
+        TuneSettings imagenet = Preset.REFERENCE.settings(DatasetProfile.recognise("imagenet"), 1000);
+        assertThat(imagenet.bound()).isZero();
+        assertThat(imagenet.lambdaKl()).isZero();
+        assertThat(imagenet.refiner().hidden()).isEqualTo(512);
+        assertThat(Preset.REFERENCE.settings(DatasetProfile.recognise("split_zhou_OxfordPets.json"), 37)
+                .refiner().batchSize()).isEqualTo(64);
+        assertThat(Preset.REFERENCE.settings(DatasetProfile.recognise("caltech101"), 100).projectionStd(1)).isEqualTo(0.2);
+    }
+
+    @Test
+    void roundsFollowTheBudget() {
+        TuneSettings s = Preset.PAPER.settings(DatasetProfile.OTHER, 10);
+        assertThat(config(Method.CRAFT, 8000, "best", s).rounds()).isEqualTo(200);
+        assertThat(config(Method.CRAFT, 8000, "mean", s).rounds()).isEqualTo(195);
+        assertThat(config(Method.PR, 8000, "best", s).rounds()).isEqualTo(199);
+        assertThat(config(Method.ZS, 8000, "best", s).rounds()).isZero();
+    }
+
+    private static TuneConfig config(Method method, long budget, String current, TuneSettings settings) {
+        return new TuneConfig("run", method, "data", DatasetProfile.OTHER, 16, 1, budget, 0, current, "http://x",
+                "m", "a photo of a {}.", java.util.List.of("a", "b"), 128, 0.1, settings, "cs", "tr", "te");
+    }
+}
