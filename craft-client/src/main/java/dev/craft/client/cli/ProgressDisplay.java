@@ -34,7 +34,7 @@ final class ProgressDisplay implements ProgressListener, AutoCloseable {
                     .setStyle(ProgressBarStyle.ASCII).setUnit(" q", 1).continuousUpdate().build();
         }
         bar.stepTo(metrics.trainQueries());
-        bar.setExtraMessage(String.format(Locale.ROOT, "round %d/%d fitness %.4f train acc %.3f", metrics.round(), rounds,
+        bar.setExtraMessage(String.format(Locale.ROOT, "r%d/%d fit %.3f acc %.2f", metrics.round(), rounds,
                 metrics.bestFitness(), metrics.trainAccuracy()));
     }
 
