@@ -93,7 +93,8 @@ public final class BenchCommand implements Callable<Integer> {
             BenchCell cell = step.cell();
             TuneRequest request = new TuneRequest(serviceUrl, apiKey, data.dataset(), data.split(), cell.shots(), cell.seed(),
                     cell.method(), budget, step.runDir(), evalEvery, presetValue, "best",
-                    step.action() == CellAction.RESUME, null, null, false, data.uploadCacheFile());
+                    step.action() == CellAction.RESUME, null, null, false, data.uploadCacheFile(),
+                    service.retryPolicy());
             TuneJob.validate(request);
             requests.add(request);
         }

@@ -1,5 +1,6 @@
 package dev.craft.client.cli;
 
+import dev.craft.client.service.RetryPolicy;
 import dev.craft.client.service.VlmClient;
 import dev.craft.client.service.VlmClientConfig;
 import picocli.CommandLine.Option;
@@ -17,9 +18,21 @@ public final class ServiceOptions {
             description = "API key (env CRAFT_API_KEY).")
     String apiKey;
 
-    /** A client for the service, with the default timeouts and retries. */
+    @Option(names = "--retries", defaultValue = "9",
+            description = "Retries of a failed call (connection lost, 5xx, 503/429 with Retry-After), with backoff "
+                    + "up to 15 s; the default rides out about a minute of outage (default: ${DEFAULT-VALUE}).")
+    int retries;
+
+    /** A client for the service, with the default timeouts and the chosen retries. */
     public VlmClient client() {
-        return new VlmClient(VlmClientConfig.of(service, apiKey()));
+        return new VlmClient(VlmClientConfig.of(service, apiKey()).withRetry(retryPolicy()));
+    }
+
+    public RetryPolicy retryPolicy() {
+        if (retries < 0) {
+            throw new IllegalArgumentException("--retries must not be negative");
+        }
+        return RetryPolicy.withRetries(retries);
     }
 
     public URI service() {

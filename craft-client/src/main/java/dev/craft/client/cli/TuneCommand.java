@@ -75,7 +75,8 @@ public final class TuneCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TuneRequest request = new TuneRequest(service.service(), service.apiKey(), data.dataset(), data.split(), shots, seed,
                 parse(Method.class, method, "--method"), budget, out, evalEvery, parse(Preset.class, preset, "--preset"),
-                current, resume, template, noResidual ? Boolean.FALSE : null, linearMlp, data.uploadCacheFile());
+                current, resume, template, noResidual ? Boolean.FALSE : null, linearMlp, data.uploadCacheFile(),
+                service.retryPolicy());
         TuneReport report;
         try (ProgressDisplay progress = ProgressDisplay.create(quiet, "tune " + request.method().id())) {
             report = new TuneJob(progress::log).run(request, progress);

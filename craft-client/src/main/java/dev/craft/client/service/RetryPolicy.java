@@ -13,7 +13,8 @@ import java.util.random.RandomGenerator;
  */
 public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay) {
 
-    public static final RetryPolicy DEFAULT = new RetryPolicy(5, Duration.ofMillis(500), Duration.ofSeconds(30));
+    /** Ten attempts with backoff capped at 15 s: rides out roughly 40-75 s of outage, e.g. a service restart. */
+    public static final RetryPolicy DEFAULT = new RetryPolicy(10, Duration.ofMillis(500), Duration.ofSeconds(15));
     public static final RetryPolicy NEVER = new RetryPolicy(1, Duration.ZERO, Duration.ZERO);
 
     public RetryPolicy {
@@ -25,6 +26,11 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
         if (baseDelay.isNegative() || maxDelay.compareTo(baseDelay) < 0) {
             throw new IllegalArgumentException("need 0 <= baseDelay <= maxDelay, got " + baseDelay + ", " + maxDelay);
         }
+    }
+
+    /** The default backoff with {@code retries} retries after the first attempt. */
+    public static RetryPolicy withRetries(int retries) {
+        return new RetryPolicy(retries + 1, DEFAULT.baseDelay(), DEFAULT.maxDelay());
     }
 
     /**

@@ -42,7 +42,7 @@ public final class TuneJob {
         }
         List<LabeledImage> train = FewShotSampler.sample(data.train(), request.shots(), request.seed(), log);
         RunDirectory resumed = request.resume() ? RunDirectory.open(request.out()) : null;
-        VlmClient client = new VlmClient(VlmClientConfig.of(request.service(), request.apiKey()));
+        VlmClient client = new VlmClient(VlmClientConfig.of(request.service(), request.apiKey()).withRetry(request.retry()));
         ModelInfo model = client.model();
         TuneConfig config;
         RunDirectory dir;

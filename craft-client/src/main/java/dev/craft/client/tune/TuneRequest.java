@@ -1,5 +1,7 @@
 package dev.craft.client.tune;
 
+import dev.craft.client.service.RetryPolicy;
+
 import java.net.URI;
 import java.nio.file.Path;
 
@@ -10,8 +12,9 @@ import java.nio.file.Path;
  * @param residual    null = the preset's choice; false = the "no residual" ablation
  * @param linear      the "linear g" ablation
  * @param uploadCache where dataset ids are cached by content hash
+ * @param retry       how failed calls to the service are repeated
  */
 public record TuneRequest(URI service, String apiKey, Path dataset, Path split, int shots, long seed, Method method,
                           long budget, Path out, int evalEvery, Preset preset, String currentPrompt, boolean resume,
-                          String template, Boolean residual, boolean linear, Path uploadCache) {
+                          String template, Boolean residual, boolean linear, Path uploadCache, RetryPolicy retry) {
 }

@@ -58,8 +58,8 @@ class TuneCommandErrorsTest {
     @Test
     void unreachableServiceIsOneLineToo() {
         Path dataset = TinyDataset.create(work.resolve("ds"), 2, 2, 1);
-        Cli.Outcome outcome = tune("--dataset", dataset.toString(), "--budget", "40");
-        assertOneLineError(outcome, "cannot reach the service at http://127.0.0.1:9");
+        Cli.Outcome outcome = tune("--dataset", dataset.toString(), "--budget", "40", "--retries", "1");
+        assertOneLineError(outcome, "cannot reach the service at http://127.0.0.1:9 for model after 2 attempts");
         assertThat(outcome.err()).doesNotContain("\tat ");
     }
 
