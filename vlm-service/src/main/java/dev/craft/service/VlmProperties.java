@@ -14,16 +14,18 @@ import java.nio.file.Path;
  * @param model       which bundle to serve and how
  * @param limits      request limits
  * @param compute     concurrency of model work
+ * @param storage     disk safety margins
  */
 @ConfigurationProperties("vlm")
 public record VlmProperties(Path dataDir, String apiKeys, Path apiKeysFile, Model model, Limits limits,
-                            Compute compute) {
+                            Compute compute, Storage storage) {
 
     public VlmProperties {
         dataDir = dataDir == null ? Path.of("data") : dataDir;
         model = model == null ? new Model(null, null, null, null) : model;
-        limits = limits == null ? new Limits(0, 0, 0, 0, 0, 0, 0, 0, 0) : limits;
+        limits = limits == null ? new Limits(0, 0, 0, 0, 0, 0, 0, 0, 0, 0) : limits;
         compute = compute == null ? new Compute(0, 0, 0, 0, 0) : compute;
+        storage = storage == null ? new Storage(0) : storage;
     }
 
     /**
@@ -50,10 +52,11 @@ public record VlmProperties(Path dataDir, String apiKeys, Path apiKeysFile, Mode
      * @param maxPromptsPerRequest P in one predict
      * @param maxLogitsPerRequest  P x N x K in one predict
      * @param maxClassifyImages    inline images in one classify
+     * @param maxBodyBytes         bytes of a JSON or binary request body (uploads have their own multipart limits)
      */
     public record Limits(int maxImagesPerDataset, long maxImageBytes, long maxImagePixels, int maxArchiveEntries,
                          int maxClasses, int maxClassNameLength, int maxPromptsPerRequest, long maxLogitsPerRequest,
-                         int maxClassifyImages) {
+                         int maxClassifyImages, long maxBodyBytes) {
         public Limits {
             maxImagesPerDataset = orDefault(maxImagesPerDataset, 20_000);
             maxImageBytes = maxImageBytes > 0 ? maxImageBytes : 20L << 20;
@@ -64,6 +67,7 @@ public record VlmProperties(Path dataDir, String apiKeys, Path apiKeysFile, Mode
             maxPromptsPerRequest = orDefault(maxPromptsPerRequest, 256);
             maxLogitsPerRequest = maxLogitsPerRequest > 0 ? maxLogitsPerRequest : 64_000_000L;
             maxClassifyImages = orDefault(maxClassifyImages, 64);
+            maxBodyBytes = maxBodyBytes > 0 ? maxBodyBytes : 128L << 20;
         }
     }
 
@@ -81,6 +85,16 @@ public record VlmProperties(Path dataDir, String apiKeys, Path apiKeysFile, Mode
             imageBatch = orDefault(imageBatch, 32);
             textBatch = orDefault(textBatch, 1024);
             featureCacheMb = orDefault(featureCacheMb, 1024);
+        }
+    }
+
+    /**
+     * @param minFreeBytes an upload is refused (507) when storing it would leave less free space than
+     *                     this on the data dir's file system, so the database and ledger can still be written
+     */
+    public record Storage(long minFreeBytes) {
+        public Storage {
+            minFreeBytes = minFreeBytes > 0 ? minFreeBytes : 256L << 20;
         }
     }
 

@@ -32,9 +32,11 @@ public class FeatureStore {
     private static final String TMP_SUFFIX = ".tmp";
 
     private final Path dir;
+    private final long minFreeBytes;
 
     public FeatureStore(VlmProperties properties) {
         this.dir = properties.dataDir().resolve("datasets");
+        this.minFreeBytes = properties.storage().minFreeBytes();
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -42,7 +44,18 @@ public class FeatureStore {
         }
     }
 
+    /**
+     * @throws IOException when the disk is too full (the data dir's file system would keep less than
+     *                     vlm.storage.min-free-bytes) or the write fails; nothing is left behind
+     */
     public void write(String id, Tensor features) throws IOException {
+        long needed = TensorCodec.encodedBytes(features.shape());
+        long free = Files.getFileStore(dir).getUsableSpace();
+        if (free - needed < minFreeBytes) {
+            throw new IOException("not enough free disk space: storing " + needed + " bytes would leave "
+                    + Math.max(0, free - needed) + " bytes free in the data dir, below vlm.storage.min-free-bytes ("
+                    + minFreeBytes + ")");
+        }
         Path tmp = dir.resolve(id + TMP_SUFFIX);
         try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {

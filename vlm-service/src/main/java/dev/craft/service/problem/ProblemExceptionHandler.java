@@ -46,6 +46,11 @@ public class ProblemExceptionHandler {
 
     @ExceptionHandler({HttpMessageNotReadableException.class, TensorFormatException.class})
     ResponseEntity<ProblemDetail> unreadable(Exception e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof BodyTooLargeException tooLarge) {
+                return respond(HttpStatus.CONTENT_TOO_LARGE, ProblemTypes.PAYLOAD_TOO_LARGE, tooLarge.getMessage(), Map.of());
+            }
+        }
         String message = String.valueOf(e.getMessage());
         String detail = message.startsWith("Required request body is missing") ? "the request body is missing"
                 : "request body could not be read: " + shortMessage(e);

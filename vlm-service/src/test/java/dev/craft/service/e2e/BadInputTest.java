@@ -37,7 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Malformed requests across every endpoint: each gets its documented 4xx problem+json, never a 5xx,
  * nothing is charged, no partial dataset stays behind, and the service stays healthy.
  */
-@TestPropertySource(properties = {"vlm.limits.max-archive-entries=40", "vlm.limits.max-images-per-dataset=40"})
+@TestPropertySource(properties = {"vlm.limits.max-archive-entries=40", "vlm.limits.max-images-per-dataset=40",
+        "vlm.limits.max-body-bytes=2000000"})
 class BadInputTest extends ServiceTestBase {
 
     private static final String P = "urn:craft:problem:";
@@ -102,6 +103,13 @@ class BadInputTest extends ServiceTestBase {
                 .header("Content-Type", "application/json").header("Idempotency-Key", "has space")
                 .POST(HttpRequest.BodyPublishers.ofString(VlmHttp.JSON.writeValueAsString(Map.of("datasetId", datasetId,
                         "classSetId", classSetId, "prompts", new float[][] {goodPrompt})))).build())));
+        String hugeJson = "{\"datasetId\":\"" + datasetId + "\",\"classSetId\":\"" + classSetId + "\",\"indices\":["
+                + "0,".repeat(1_500_000) + "0],\"prompts\":[[" + "0,".repeat(127) + "0]]}";
+        cases.add(new Case("huge json body", 413, P + "payload-too-large", () -> bob.postJson("/v1/predict", hugeJson)));
+        cases.add(new Case("huge chunked json body", 413, P + "payload-too-large", () -> bob.send(bob.request("/v1/predict")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(
+                        hugeJson.getBytes(java.nio.charset.StandardCharsets.UTF_8)))).build())));
         // Predict, binary frame
         String header = VlmHttp.JSON.writeValueAsString(Map.of("datasetId", datasetId, "classSetId", classSetId));
         byte[] goodFrame = frame(header, new Tensor(new int[] {1, 4, 32}, goodPrompt));

@@ -59,7 +59,7 @@ class TinyBundleParityTest {
         int p = shape("prompts")[0];
         int b = shape("pixels")[0];
         float[] images = model.encodeImages(values("pixels"), b);
-        VlmProperties properties = new VlmProperties(null, null, null, null, null, null);
+        VlmProperties properties = new VlmProperties(null, null, null, null, null, null, null);
         float[] logits = new LogitsComputer(model, properties).logits(images, b, classes, values("prompts"), p);
         float[] expected = values("logits");
         assertThat(logits).hasSize(expected.length);
