@@ -40,7 +40,7 @@ abstract class ServiceTestBase {
     static void properties(DynamicPropertyRegistry registry) {
         Path dataDir = newDataDir();
         registry.add("vlm.data-dir", dataDir::toString);
-        registry.add("vlm.api-keys", () -> "alice:" + ALICE_KEY + ":1000000,bob:" + BOB_KEY + ":1000,carol:"
+        registry.add("vlm.api-keys", () -> "alice:" + ALICE_KEY + ":100000000,bob:" + BOB_KEY + ":1000000,carol:"
                 + CAROL_KEY + ":30");
     }
 
