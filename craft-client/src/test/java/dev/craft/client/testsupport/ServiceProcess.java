@@ -21,12 +21,13 @@ public final class ServiceProcess implements AutoCloseable {
 
     private static final Path JAR = Path.of("../vlm-service/target/vlm-service.jar").toAbsolutePath().normalize();
 
-    private final Process process;
+    private final List<String> command;
     private final int port;
     private final Path log;
+    private Process process;
 
-    private ServiceProcess(Process process, int port, Path log) {
-        this.process = process;
+    private ServiceProcess(List<String> command, int port, Path log) {
+        this.command = command;
         this.port = port;
         this.log = log;
     }
@@ -41,13 +42,37 @@ public final class ServiceProcess implements AutoCloseable {
         Path log = Files.createTempFile("vlm-service-", ".log");
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx1g", "-jar", JAR.toString(),
                 "--server.port=" + port, "--server.address=127.0.0.1", "--vlm.data-dir=" + dataDir,
-                "--vlm.api-keys=" + apiKeys, "--logging.level.root=WARN"));
+                "--vlm.api-keys=" + apiKeys));
         command.addAll(List.of(extraArgs));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("OMP_NUM_THREADS", "1");
-        ServiceProcess service = new ServiceProcess(builder.start(), port, log);
-        service.awaitHealthy(Duration.ofSeconds(120));
+        ServiceProcess service = new ServiceProcess(command, port, log);
+        service.launch();
         return service;
+    }
+
+    private void launch() throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().put("OMP_NUM_THREADS", "1");
+        process = builder.start();
+        awaitHealthy(Duration.ofSeconds(120));
+    }
+
+    /** SIGKILL: no shutdown hook runs, nothing is flushed; like a crash or an OOM kill. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
+    /** Starts the service again on the same port and data dir. */
+    public void restart() throws IOException, InterruptedException {
+        if (process.isAlive()) {
+            throw new IllegalStateException("the service is still running");
+        }
+        launch();
+    }
+
+    /** Everything the service printed, across restarts. */
+    public String log() throws IOException {
+        return Files.readString(log);
     }
 
     public URI url() {

@@ -31,4 +31,21 @@ public final class TestImages {
         }
         return file;
     }
+
+    /** A {@code side} x {@code side} PNG with a gradient and stripes, as bytes (slower to decode than the 4x4 ones). */
+    public static byte[] largePng(int side) {
+        BufferedImage image = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < side; y++) {
+            for (int x = 0; x < side; x++) {
+                image.setRGB(x, y, ((x * 255 / side) << 16) | ((y * 255 / side) << 8) | ((x / 8 + y / 8) % 2 * 255));
+            }
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            ImageIO.write(image, "png", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
 }

@@ -19,7 +19,9 @@ class DatabaseConfiguration {
     DataSource dataSource(VlmProperties properties) {
         Path file = properties.dataDir().toAbsolutePath().normalize().resolve("db").resolve("vlm");
         HikariDataSource dataSource = new HikariDataSource();
-        dataSource.setJdbcUrl("jdbc:h2:file:" + file + ";DB_CLOSE_ON_EXIT=FALSE;AUTO_RECONNECT=FALSE");
+        // WRITE_DELAY=0: a commit reaches the file before the answer leaves, so a crash (kill -9) loses no
+        // charge; by default H2 writes committed transactions up to 500 ms later.
+        dataSource.setJdbcUrl("jdbc:h2:file:" + file + ";DB_CLOSE_ON_EXIT=FALSE;AUTO_RECONNECT=FALSE;WRITE_DELAY=0");
         dataSource.setUsername("sa");
         dataSource.setPassword("");
         dataSource.setMaximumPoolSize(8);
