@@ -11,7 +11,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Top-level {@code craft} command; subcommands do the work. */
-@Command(name = "craft", mixinStandardHelpOptions = true,
+@Command(name = "craft", mixinStandardHelpOptions = true, versionProvider = CraftVersion.class,
         description = "CraFT: black-box VLM prompt tuning client.",
         subcommands = {TuneCommand.class, EvalCommand.class, ClassifyCommand.class, BenchCommand.class,
                 PlotCommand.class, CmaesCommand.class})
@@ -23,10 +23,13 @@ public final class CraftCli {
 
     /**
      * The configured command line: execution errors print {@code craft: error: <message>} and
-     * exit 1; invalid input prints the message and a usage hint and exits 2.
+     * exit 1 (this includes option values that a command checks when it runs, such as an unknown
+     * method); options picocli itself rejects (unknown, missing, malformed) print the message and a
+     * usage hint and exit 2.
      */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new CraftCli());
+        giveVersion(cl, new CraftVersion());
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
             cmd.getErr().println("craft: error: " + msg.replace('\n', ' '));
@@ -43,5 +46,10 @@ public final class CraftCli {
             return 2;
         });
         return cl;
+    }
+
+    private static void giveVersion(CommandLine command, CraftVersion version) {
+        command.getCommandSpec().versionProvider(version);
+        command.getSubcommands().values().forEach(sub -> giveVersion(sub, version));
     }
 }

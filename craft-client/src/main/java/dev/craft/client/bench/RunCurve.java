@@ -46,8 +46,8 @@ public record RunCurve(String label, long[] trainQueries, double[] testAccuracy,
             }
         }
         if (evaluated.isEmpty()) {
-            throw new IllegalArgumentException(runDir + " has no evaluated round (metrics.csv has no test accuracy yet); "
-                    + "plot it after it finishes, or run with --eval-every N for a curve");
+            throw new IllegalArgumentException(runDir + " has no evaluated round: a zs run has no rounds at all; "
+                    + "another run has one once it finishes, and one per R rounds with --eval-every R");
         }
         long[] queries = evaluated.stream().mapToLong(RoundMetrics::trainQueries).toArray();
         double[] accuracy = evaluated.stream().mapToDouble(RoundMetrics::testAccuracy).toArray();

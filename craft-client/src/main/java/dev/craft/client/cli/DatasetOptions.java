@@ -15,7 +15,7 @@ public final class DatasetOptions {
     @Option(names = "--split", description = "CoOp split file (split_zhou_*.json); default: found in --dataset.")
     Path split;
 
-    @Option(names = "--upload-cache", description = "Upload cache file (default: $CRAFT_HOME or ~/.craft/upload-cache.json).")
+    @Option(names = "--upload-cache", description = "Upload cache file (default: $CRAFT_HOME/upload-cache.json, else ~/.craft/upload-cache.json).")
     Path uploadCache;
 
     public Path dataset() {

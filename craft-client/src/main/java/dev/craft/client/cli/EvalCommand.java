@@ -19,9 +19,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = {"Evaluate a tuned artefact on the test images of another dataset whose classes are the same",
-                "or a subset (distribution shift: tune on ImageNet, test on -V2, -Sketch, -A, -R). For a subset the",
-                "prediction is restricted to the subset's classes. Costs one query."})
+        description = {"Evaluate a tuned artefact on another dataset's test images (one query).",
+                "The dataset's classes must be the tuned classes or a subset (distribution shift: tune on ImageNet,",
+                "test on -V2, -Sketch, -A, -R); for a subset the prediction is restricted to its classes."})
 public final class EvalCommand implements Callable<Integer> {
 
     @Spec

@@ -8,7 +8,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 
 import java.util.Locale;
 
-/** A progress bar over queries used / budget with the current fitness and train accuracy; silent with --quiet. */
+/** A progress bar over queries used / budget with the current fitness and train accuracy (none with --quiet), and notes. */
 final class ProgressDisplay implements ProgressListener, AutoCloseable {
 
     private final boolean quiet;
@@ -39,9 +39,7 @@ final class ProgressDisplay implements ProgressListener, AutoCloseable {
     }
 
     void log(String message) {
-        if (!quiet) {
-            System.err.println(message);
-        }
+        System.err.println(message);
     }
 
     @Override

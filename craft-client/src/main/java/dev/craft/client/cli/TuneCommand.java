@@ -52,7 +52,8 @@ public final class TuneCommand implements Callable<Integer> {
     String preset;
 
     @Option(names = "--current", defaultValue = "best",
-            description = "Current prompt: best (best candidate so far, free) or mean (one extra query per round).")
+            description = "Current prompt: best (best candidate so far, free) or mean (one extra query per round) "
+                    + "(default: ${DEFAULT-VALUE}).")
     String current;
 
     @Option(names = "--template", description = "Prompt template with one {} (default: the service's, \"a photo of a {}.\").")
@@ -68,7 +69,7 @@ public final class TuneCommand implements Callable<Integer> {
     boolean resume;
 
 
-    @Option(names = "--quiet", description = "No progress bar; only the final summary line.")
+    @Option(names = "--quiet", description = "No progress bar (warnings and notes still go to stderr).")
     boolean quiet;
 
     @Override

@@ -1,5 +1,8 @@
 package dev.craft.client.tune;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import java.util.Locale;
 
 /** The methods a tuning run can use (ALGORITHM.md, "Baselines and ablations"). */
@@ -37,7 +40,19 @@ public enum Method {
         return consistency;
     }
 
+    @JsonValue
     public String id() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The value for an id such as "craft"; case does not matter. */
+    @JsonCreator
+    public static Method fromId(String id) {
+        for (Method value : values()) {
+            if (value.id().equalsIgnoreCase(id)) {
+                return value;
+            }
+        }
+        throw new IllegalArgumentException("unknown method '" + id + "'");
     }
 }

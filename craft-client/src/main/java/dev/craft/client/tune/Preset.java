@@ -1,5 +1,7 @@
 package dev.craft.client.tune;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import dev.craft.client.refine.RefinerConfig;
 
 import java.util.Locale;
@@ -12,8 +14,20 @@ public enum Preset {
     PAPER,
     REFERENCE;
 
+    @JsonValue
     public String id() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The value for an id such as "craft"; case does not matter. */
+    @JsonCreator
+    public static Preset fromId(String id) {
+        for (Preset value : values()) {
+            if (value.id().equalsIgnoreCase(id)) {
+                return value;
+            }
+        }
+        throw new IllegalArgumentException("unknown preset '" + id + "'");
     }
 
     /** Resolves the hyper-parameters for a dataset with {@code classes} classes. */

@@ -48,10 +48,29 @@ public record TuneConfig(String runId, Method method, String dataset, DatasetPro
         };
     }
 
-    /** True when this run's identity (not its progress) equals {@code other}'s, for resuming. */
-    public boolean sameRunAs(TuneConfig other) {
-        return method == other.method && dataset.equals(other.dataset) && shots == other.shots && seed == other.seed
-                && budget == other.budget && settings.equals(other.settings) && currentPrompt.equals(other.currentPrompt)
-                && classNames.equals(other.classNames);
+    /**
+     * What differs between this run and the one a resumed command line describes, as "name: stored vs
+     * asked" texts; empty when the command line continues this run.
+     */
+    public List<String> differencesFrom(TuneConfig asked) {
+        List<String> differences = new java.util.ArrayList<>();
+        compare(differences, "method", method.id(), asked.method.id());
+        compare(differences, "dataset", dataset, asked.dataset);
+        compare(differences, "shots", shots, asked.shots);
+        compare(differences, "seed", seed, asked.seed);
+        compare(differences, "budget", budget, asked.budget);
+        compare(differences, "eval-every", evalEvery, asked.evalEvery);
+        compare(differences, "current", currentPrompt, asked.currentPrompt);
+        compare(differences, "template", template, asked.template);
+        compare(differences, "classes", classNames, asked.classNames);
+        compare(differences, "settings (preset and ablations)", settings, asked.settings);
+        return differences;
+    }
+
+    private static void compare(List<String> differences, String name, Object stored, Object asked) {
+        if (!java.util.Objects.equals(stored, asked)) {
+            String both = stored + " vs " + asked;
+            differences.add(name + ": " + (both.length() > 200 ? "differ" : both));
+        }
     }
 }

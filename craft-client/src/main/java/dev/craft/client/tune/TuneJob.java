@@ -49,12 +49,13 @@ public final class TuneJob {
         if (resumed != null) {
             dir = resumed;
             config = dir.readConfig();
-            TuneConfig asked = configure(request, data, model, config.classSetId(), config.promptSize(), config.template(),
+            String template = request.template() == null ? config.template() : request.template();
+            TuneConfig asked = configure(request, data, model, config.classSetId(), config.promptSize(), template,
                     config.trainDatasetId(), config.testDatasetId());
-            if (!config.sameRunAs(asked)) {
+            List<String> differences = config.differencesFrom(asked);
+            if (!differences.isEmpty()) {
                 throw new TuneException("the run in " + request.out() + " was started with other settings ("
-                        + config.method().id() + ", " + config.shots() + " shots, seed " + config.seed() + ", budget "
-                        + config.budget() + "); resume it with the same command line");
+                        + String.join("; ", differences) + "); resume it with the same command line");
             }
             if (!client.datasetExists(config.trainDatasetId()) || !client.datasetExists(config.testDatasetId())) {
                 throw new TuneException("the run's datasets are no longer on the service; it cannot be resumed "
@@ -106,10 +107,14 @@ public final class TuneJob {
         if (request.budget() < 0) {
             throw new TuneException("--budget must not be negative");
         }
-        int popsize = TuneSettings.POPSIZE;
-        if (request.method().searchesPrompt() && request.budget() < popsize) {
-            throw new TuneException("--budget " + request.budget() + " is below one CMA-ES generation (" + popsize
-                    + " queries); give at least " + popsize);
+        int perRound = TuneSettings.POPSIZE + ("mean".equals(request.currentPrompt()) ? 1 : 0);
+        if (request.method().searchesPrompt() && request.budget() < perRound) {
+            throw new TuneException("--budget " + request.budget() + " is below one CMA-ES generation (" + perRound
+                    + " queries" + (perRound > TuneSettings.POPSIZE ? " with --current mean" : "") + "); give at least "
+                    + perRound);
+        }
+        if (request.evalEvery() < 0) {
+            throw new TuneException("--eval-every must not be negative");
         }
         if (request.method() == Method.PR && request.budget() < 1) {
             throw new TuneException("--budget must be at least 1 for pr (one query on the training set)");
@@ -133,7 +138,8 @@ public final class TuneJob {
             refiner = refiner.withResidual(request.residual());
         }
         settings = settings.withRefiner(refiner);
-        String dataset = request.split() != null ? request.split().toString() : request.dataset().toString();
+        Path given = request.split() != null ? request.split() : request.dataset();
+        String dataset = given.toAbsolutePath().normalize().toString();
         return new TuneConfig(UUID.randomUUID().toString(), request.method(), dataset, profile, request.shots(),
                 request.seed(), request.budget(), request.evalEvery(), request.currentPrompt(), request.service().toString(),
                 model.modelId(), template, data.classNames(), promptSize,

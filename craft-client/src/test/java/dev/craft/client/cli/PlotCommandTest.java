@@ -92,8 +92,8 @@ class PlotCommandTest {
         Path png = tmp.resolve("q.png");
         Cli.Outcome r = craft("plot", "queries", "--runs", pending.toString(), "--out", png.toString());
         assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(r.err()).isEqualTo("craft: error: " + pending + " has no evaluated round (metrics.csv has no test "
-                + "accuracy yet); plot it after it finishes, or run with --eval-every N for a curve"
+        assertThat(r.err()).isEqualTo("craft: error: " + pending + " has no evaluated round: a zs run has no rounds at "
+                + "all; another run has one once it finishes, and one per R rounds with --eval-every R"
                 + System.lineSeparator());
         assertThat(png).doesNotExist();
 

@@ -50,6 +50,26 @@ class TuneCommandErrorsTest {
     }
 
     @Test
+    void budgetBelowOneGenerationWithTheMeanPrompt() {
+        Path dataset = TinyDataset.create(work.resolve("ds"), 2, 2, 1);
+        assertOneLineError(tune("--dataset", dataset.toString(), "--budget", "40", "--current", "mean"),
+                "below one CMA-ES generation (41 queries with --current mean)");
+    }
+
+    @Test
+    void negativeEvalEvery() {
+        Path dataset = TinyDataset.create(work.resolve("ds"), 2, 2, 1);
+        assertOneLineError(tune("--dataset", dataset.toString(), "--eval-every", "-1"), "--eval-every must not be negative");
+    }
+
+    @Test
+    void versionIsPrinted() {
+        Cli.Outcome outcome = Cli.run("tune", "--version");
+        assertThat(outcome.exitCode()).isZero();
+        assertThat(outcome.out()).startsWith("craft ");
+    }
+
+    @Test
     void unknownMethod() {
         Path dataset = TinyDataset.create(work.resolve("ds"), 2, 2, 1);
         assertOneLineError(tune("--dataset", dataset.toString(), "--method", "magic"), "--method 'magic'");

@@ -79,7 +79,8 @@ class TuneEndToEndTest {
         assertThat(out.resolve("tuned/refiner.tensors")).exists();
         assertThat(javax.imageio.ImageIO.read(out.resolve("accuracy-vs-queries.png").toFile()).getWidth()).isEqualTo(900);
         JsonNode config = JSON.readTree(out.resolve("config.json").toFile());
-        assertThat(config.get("settings").get("preset").asString()).isEqualTo("PAPER");
+        assertThat(config.get("settings").get("preset").asString()).isEqualTo("paper");
+        assertThat(config.get("method").asString()).isEqualTo("craft");
     }
 
     @Test
