@@ -44,8 +44,6 @@ public final class BenchCommand implements Callable<Integer> {
     @Mixin
     DatasetOptions data;
 
-
-
     @Option(names = "--methods", defaultValue = BenchGrid.ALL_METHODS, paramLabel = "M,M...",
             description = "Methods (default: ${DEFAULT-VALUE}).")
     String methods;
@@ -73,7 +71,6 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--resume", description = "Keep finished cells, resume started ones, run the rest.")
     boolean resume;
-
 
     @Option(names = "--quiet", description = "No progress bars or per-run lines; only the final line.")
     boolean quiet;

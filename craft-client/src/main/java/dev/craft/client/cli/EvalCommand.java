@@ -36,9 +36,6 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "The tuned artefact: RUN_DIR/tuned.")
     Path model;
 
-
-
-
     @Override
     public Integer call() throws Exception {
         TaskData task = DatasetLoader.load(data.dataset(), data.split());

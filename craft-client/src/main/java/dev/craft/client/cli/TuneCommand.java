@@ -28,8 +28,6 @@ public final class TuneCommand implements Callable<Integer> {
     @Mixin
     DatasetOptions data;
 
-
-
     @Option(names = "--shots", required = true, description = "Training images per class.")
     int shots;
 
@@ -67,7 +65,6 @@ public final class TuneCommand implements Callable<Integer> {
 
     @Option(names = "--resume", description = "Continue the run in --out after an interruption.")
     boolean resume;
-
 
     @Option(names = "--quiet", description = "No progress bar (warnings and notes still go to stderr).")
     boolean quiet;
