@@ -2,6 +2,7 @@ package dev.craft.service.model;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.engine.StandardCapabilities;
 import dev.craft.service.VlmProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,11 +51,17 @@ class ModelConfiguration {
         return cores <= 2 ? 1 : cores / 2;
     }
 
+    private static boolean cudaAvailable() {
+        Engine engine = Engine.getEngine("PyTorch");
+        return engine.getGpuCount() > 0 && engine.hasCapability(StandardCapabilities.CUDA);
+    }
+
     private static Device chooseDevice(String setting) {
         return switch (setting) {
             case "cpu" -> Device.cpu();
             case "gpu" -> Device.gpu();
-            case "auto" -> Engine.getEngine("PyTorch").getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+            // A GPU alone is not enough: the loaded libtorch must be a CUDA build (the CPU natives are the default).
+            case "auto" -> cudaAvailable() ? Device.gpu() : Device.cpu();
             default -> throw new InvalidBundleException("vlm.model.device must be auto, cpu or gpu, got " + setting);
         };
     }
