@@ -1,6 +1,10 @@
 package dev.craft.client.cmaes;
 
 import java.util.Arrays;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Mutable state of one CMA-ES run with an ask/tell interface (minimisation), following
@@ -76,6 +80,8 @@ public final class CmaesState {
     private final Integer[] order;
     private SymmetricEigen eigen;
     private boolean lastAskDecomposed;
+    /** A decomposition started at the end of tell(), joined by the next call that needs B and D. */
+    private Future<?> pendingEigen;
 
     /**
      * Starts a run at {@code x0} (a point of the evaluation space, i.e. inside the bounds if any;
@@ -153,7 +159,7 @@ public final class CmaesState {
      * optimiser's space. Recomputes B and D first when the lazy-update gap has passed.
      */
     public double[][] ask() {
-        lastAskDecomposed = false;
+        lastAskDecomposed = awaitEigen();
         if (c != null && countEval - eigenEval > params.eigenUpdateGap()) {
             updateEigensystem();
             lastAskDecomposed = true;
@@ -215,6 +221,7 @@ public final class CmaesState {
      * {@link #ask()}); lower fitness is better, NaN is treated as worst.
      */
     public void tell(double[][] candidates, double[] fitness) {
+        awaitEigen();
         validateTell(candidates, fitness);
         sortByFitness(fitness);
         countEval += lambda;
@@ -308,7 +315,50 @@ public final class CmaesState {
         double change = cs / params.dSigma() * (normPs / chiN - 1);
         sigma *= StrictMath.exp(Math.min(1.0, change));
         generation++;
+        startEigenIfDue();
     }
+
+    /**
+     * When the next ask() will need a new decomposition, starts it now on a background thread: it then
+     * overlaps with whatever the caller does between tell() and ask() (evaluating, training). Nothing
+     * reads or writes C, B or D before it is joined, and it computes exactly what ask() would, so
+     * results do not depend on timing.
+     */
+    private void startEigenIfDue() {
+        if (c != null && n >= BACKGROUND_EIGEN_MIN_DIMENSION && countEval - eigenEval > params.eigenUpdateGap()) {
+            pendingEigen = EIGEN_EXECUTOR.submit(this::updateEigensystem);
+        }
+    }
+
+    /** Joins a pending decomposition; true if there was one. */
+    private boolean awaitEigen() {
+        if (pendingEigen == null) {
+            return false;
+        }
+        Future<?> pending = pendingEigen;
+        pendingEigen = null;
+        try {
+            pending.get();
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the eigendecomposition", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Below this dimension a decomposition costs less than handing it to another thread. */
+    static final int BACKGROUND_EIGEN_MIN_DIMENSION = 128;
+
+    private static final ExecutorService EIGEN_EXECUTOR = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "cmaes-eigen");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private void validateTell(double[][] candidates, double[] fitness) {
         if (candidates == null || fitness == null) {
@@ -500,6 +550,7 @@ public final class CmaesState {
      * </ul>
      */
     public String stopReason(double tolFun, double tolX) {
+        awaitEigen();
         if (!Double.isFinite(sigma) || !(sigma > 0)) {
             return "nonfinite";
         }
@@ -563,6 +614,7 @@ public final class CmaesState {
     }
 
     public long eigenDecompositions() {
+        awaitEigen();
         return eigenDecompositions;
     }
 
@@ -588,6 +640,7 @@ public final class CmaesState {
 
     /** Copy of the covariance matrix (full symmetric; diagonal matrix when separable). */
     public double[][] covariance() {
+        awaitEigen();
         double[][] out = new double[n][n];
         for (int i = 0; i < n; i++) {
             if (c == null) {
@@ -604,6 +657,7 @@ public final class CmaesState {
 
     /** Copy of D (square roots of the eigenvalues of the last decomposition). */
     public double[] axisLengths() {
+        awaitEigen();
         return d.clone();
     }
 
@@ -611,6 +665,7 @@ public final class CmaesState {
 
     /** A complete copy of the state; see {@link #restore(CmaesSnapshot)}. */
     public CmaesSnapshot snapshot() {
+        awaitEigen();
         double[][] eig = null;
         if (basis != null) {
             eig = new double[n][];
