@@ -105,7 +105,8 @@ FROM ${JRE_IMAGE} AS jre
 FROM ${CUDA_IMAGE} AS runtime-gpu
 ARG PYTORCH_VERSION=2.7.1
 ARG PYTORCH_FLAVOR=cu128
-# Set to false to skip the build-time engine check (for example on a builder without CUDA libraries).
+# Set to false to skip the build-time engine check (for example on a builder without CUDA libraries);
+# then DJL extracts its JNI library at the first start, so DJL_CACHE_DIR must be writable (a volume).
 ARG VERIFY_NATIVES=true
 ENV JAVA_HOME=/opt/java/openjdk \
     PATH=/opt/java/openjdk/bin:${PATH}
