@@ -1,0 +1,153 @@
+"""Export a real OpenAI CLIP checkpoint (ViT image tower) as a CraFT model bundle.
+
+    python export_clip.py --arch ViT-B/32 --vocab bpe_simple_vocab_16e6.txt --out DIR
+    python export_clip.py --checkpoint ViT-B-32.pt --vocab bpe_simple_vocab_16e6.txt --out DIR
+
+--arch downloads OpenAI's published checkpoint (ViT-B/32, ViT-B/16, ViT-L/14) and verifies its
+SHA-256, which is part of the URL; --checkpoint reads a local file instead: OpenAI's TorchScript
+archive (what clip.load downloads) or a plain state dict with OpenAI CLIP's key names. The model
+shape is read from the state dict like OpenAI's clip.model.build_model (heads = width / 64 unless
+--text-heads / --vision-heads say otherwise). The towers are rebuilt, scripted, saved, reloaded and
+checked against the original model by bundle_export.write_bundle (max abs diff < 1e-4 on random
+token sequences and pixels, float32); the tokenizer file is copied into the bundle.
+
+Used by the clip-bundle stage of deploy/docker/vlm-service.Dockerfile. ResNet towers (RN50,
+RN101) are not supported by the exporter core (NotImplementedError).
+"""
+
+import argparse
+import gzip
+import hashlib
+import os
+import shutil
+import sys
+import urllib.request
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bundle_export import clip_token_ids, write_bundle  # noqa: E402
+from clip_modules import CLIP  # noqa: E402
+
+# OpenAI's published CLIP checkpoints (the path component is the file's SHA-256).
+OPENAI_CHECKPOINTS = {
+    "ViT-B/32": "https://openaipublic.azureedge.net/clip/models/"
+                "40d365715913c9da98579312b702a82c18be219cc2a73407c4526f58eba950af/ViT-B-32.pt",
+    "ViT-B/16": "https://openaipublic.azureedge.net/clip/models/"
+                "5806e77cd80f8b59890b7e101eabd078d9fb84e6937f9e85e4ecb61988df416f/ViT-B-16.pt",
+    "ViT-L/14": "https://openaipublic.azureedge.net/clip/models/"
+                "b8cca3fd41ae0c99ba7e8951adf17d267cdb84cd88be6f7c2e0eca1737a03836/ViT-L-14.pt",
+}
+CHECK_SEED = 2024
+
+
+def sha256_of(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def download(arch: str, directory: str) -> str:
+    url = OPENAI_CHECKPOINTS[arch]
+    expected = url.split("/")[-2]
+    os.makedirs(directory, exist_ok=True)
+    target = os.path.join(directory, os.path.basename(url))
+    if not (os.path.isfile(target) and sha256_of(target) == expected):
+        print("downloading", url, flush=True)
+        with urllib.request.urlopen(url) as response, open(target + ".part", "wb") as out:
+            shutil.copyfileobj(response, out, 1 << 20)
+        os.replace(target + ".part", target)
+    actual = sha256_of(target)
+    if actual != expected:
+        raise SystemExit("checksum mismatch for %s: %s, expected %s" % (target, actual, expected))
+    return target
+
+
+def load_state_dict(path: str) -> dict:
+    try:
+        state = torch.jit.load(path, map_location="cpu").state_dict()
+    except RuntimeError:
+        state = torch.load(path, map_location="cpu")
+        if isinstance(state, dict) and "state_dict" in state:
+            state = state["state_dict"]
+    return {k: v for k, v in state.items() if k not in ("input_resolution", "context_length", "vocab_size")}
+
+
+def build_model(state: dict, text_heads: int = 0, vision_heads: int = 0) -> CLIP:
+    if "visual.proj" not in state:
+        raise NotImplementedError("only CLIP checkpoints with a ViT image tower can be exported "
+                                  "(this one has no visual.proj: a ResNet tower?)")
+    vision_width = state["visual.conv1.weight"].shape[0]
+    vision_layers = len([k for k in state if k.startswith("visual.") and k.endswith(".attn.in_proj_weight")])
+    vision_patch_size = state["visual.conv1.weight"].shape[-1]
+    grid = round((state["visual.positional_embedding"].shape[0] - 1) ** 0.5)
+    transformer_width = state["ln_final.weight"].shape[0]
+    transformer_layers = len({k.split(".")[2] for k in state if k.startswith("transformer.resblocks.")})
+    model = CLIP(embed_dim=state["text_projection"].shape[1],
+                 image_resolution=vision_patch_size * grid, vision_layers=vision_layers,
+                 vision_width=vision_width, vision_patch_size=vision_patch_size,
+                 vision_heads=vision_heads or max(1, vision_width // 64),
+                 context_length=state["positional_embedding"].shape[0],
+                 vocab_size=state["token_embedding.weight"].shape[0],
+                 transformer_width=transformer_width,
+                 transformer_heads=text_heads or max(1, transformer_width // 64),
+                 transformer_layers=transformer_layers)
+    result = model.load_state_dict({k: v.float() for k, v in state.items()}, strict=True)
+    assert not result.missing_keys and not result.unexpected_keys, result
+    return model.eval()
+
+
+def copy_vocabulary(vocab: str, out_dir: str) -> None:
+    target = os.path.join(out_dir, "bpe_simple_vocab_16e6.txt")
+    opener = gzip.open if vocab.endswith(".gz") else open
+    with opener(vocab, "rb") as src, open(target, "wb") as dst:
+        shutil.copyfileobj(src, dst)
+
+
+def main() -> None:
+    # Fixed hash seed: TorchScript writes constants in set order (see make_tiny_bundle.py).
+    if os.environ.get("PYTHONHASHSEED") != "0":
+        env = dict(os.environ, PYTHONHASHSEED="0")
+        os.execve(sys.executable, [sys.executable] + sys.argv, env)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--arch", choices=sorted(OPENAI_CHECKPOINTS), help="download OpenAI's checkpoint")
+    source.add_argument("--checkpoint", help="a local OpenAI CLIP checkpoint or state dict")
+    parser.add_argument("--vocab", required=True, help="bpe_simple_vocab_16e6.txt(.gz), CLIP's BPE merges")
+    parser.add_argument("--out", required=True, help="bundle directory to write")
+    parser.add_argument("--download-dir", default=os.path.expanduser("~/.cache/clip"))
+    parser.add_argument("--name", help="bundle name (default: openai-clip-<arch>)")
+    parser.add_argument("--model-id", help="bundle modelId (default: <name>-v1)")
+    parser.add_argument("--text-heads", type=int, default=0, help="text attention heads (default width/64)")
+    parser.add_argument("--vision-heads", type=int, default=0, help="image attention heads (default width/64)")
+    args = parser.parse_args()
+
+    path = download(args.arch, args.download_dir) if args.arch else args.checkpoint
+    label = (args.arch or os.path.splitext(os.path.basename(path))[0]).replace("/", "-").lower()
+    name = args.name or "openai-clip-" + label
+    model_id = args.model_id or name + "-v1"
+    model = build_model(load_state_dict(path), args.text_heads, args.vision_heads)
+
+    g = torch.Generator().manual_seed(CHECK_SEED)
+    ctx = model.context_length
+    check_ids = torch.tensor([clip_token_ids(torch.randint(1, 49406, (n,), generator=g).tolist(), ctx)
+                              for n in (2, 7, 15, 40)], dtype=torch.int64)
+    size = model.visual.input_resolution
+    check_pixels = torch.randn(3, 3, size, size, generator=g)
+    description = ("OpenAI CLIP %s (pretrained weights, exported from %s with deploy/models/export_clip.py)"
+                   % (args.arch or label, os.path.basename(path)))
+    result = write_bundle(model, args.out, name, model_id, description, check_ids, check_pixels, tol=1e-4)
+    copy_vocabulary(args.vocab, args.out)
+
+    worst = max(result["diffs"].values())
+    for key, value in sorted(result["diffs"].items()):
+        print("  check %-40s max abs diff %.3g" % (key, value))
+    if worst > 1e-4:
+        raise SystemExit("export check failed: max abs diff %.3g > 1e-4" % worst)
+    print("bundle %s (%s) written to %s" % (model_id, name, args.out))
+
+
+if __name__ == "__main__":
+    main()
