@@ -5,6 +5,7 @@ import dev.craft.service.model.image.ImagePreprocessing;
 import dev.craft.service.model.image.ImagePreprocessor;
 import dev.craft.service.model.tokenizer.ClipBpeTokenizer;
 import dev.craft.service.model.tokenizer.TextTokenizer;
+import dev.craft.service.model.tokenizer.WordPieceTokenizer;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -83,14 +84,15 @@ public final class BundleLoader {
         if (!Files.isRegularFile(file)) {
             throw new InvalidBundleException("tokenizer file " + file + " is missing; for CLIP bundles it is "
                     + "bpe_simple_vocab_16e6.txt (the build fetches it from the npm package modelzoo@0.0.4; "
-                    + "see docs/models.md)");
+                    + "see docs/models.md), for wordpiece bundles a HuggingFace tokenizer.json");
         }
         try {
             return switch (spec.kind()) {
                 case "clip-bpe" -> ClipBpeTokenizer.load(file);
+                case "wordpiece" -> WordPieceTokenizer.load(file);
                 default -> throw new InvalidBundleException("unsupported tokenizer kind '" + spec.kind() + "'");
             };
-        } catch (java.io.UncheckedIOException e) {
+        } catch (java.io.UncheckedIOException | IllegalArgumentException e) {
             throw new InvalidBundleException("cannot read tokenizer file " + file + ": " + e.getMessage(), e);
         }
     }
