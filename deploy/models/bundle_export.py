@@ -180,6 +180,84 @@ class ImageEncoderForBundle(nn.Module):
         return x @ self.proj
 
 
+class BertLayerForBundle(nn.Module):
+    """Batch-first re-implementation of one post-LN BERT layer (HuggingFace names in the source).
+
+    x: [N, T, width]; mask: additive [N, 1, 1, T] key mask (0 for real tokens, -inf for padding).
+    """
+
+    def __init__(self, layer: nn.Module, heads: int):
+        super().__init__()
+        sa = layer.attention.self
+        self.width = int(sa.query.in_features)
+        self.heads = int(heads)
+        self.head_dim = self.width // self.heads
+        self.query = _copy_linear(sa.query)
+        self.key = _copy_linear(sa.key)
+        self.value = _copy_linear(sa.value)
+        self.attn_out = _copy_linear(layer.attention.output.dense)
+        self.ln_attn = _copy_layer_norm(layer.attention.output.LayerNorm)
+        self.fc_in = _copy_linear(layer.intermediate.dense)
+        self.fc_out = _copy_linear(layer.output.dense)
+        self.ln_out = _copy_layer_norm(layer.output.LayerNorm)
+
+    def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        n = x.size(0)
+        t = x.size(1)
+        q = self.query(x).reshape(n, t, self.heads, self.head_dim).transpose(1, 2)
+        k = self.key(x).reshape(n, t, self.heads, self.head_dim).transpose(1, 2)
+        v = self.value(x).reshape(n, t, self.heads, self.head_dim).transpose(1, 2)
+        scores = torch.matmul(q * (1.0 / math.sqrt(self.head_dim)), k.transpose(-2, -1)) + mask
+        att = torch.softmax(scores, dim=-1)
+        o = torch.matmul(att, v).transpose(1, 2).reshape(n, t, self.width)
+        x = self.ln_attn(x + self.attn_out(o))
+        return self.ln_out(x + self.fc_out(F.gelu(self.fc_in(x))))
+
+
+def _bert_heads(layer: nn.Module) -> int:
+    heads = getattr(layer, "heads", None)                                   # bert_modules.BertLayer
+    if heads is None:
+        heads = layer.attention.self.num_attention_heads                    # transformers.BertLayer
+    return int(heads)
+
+
+class BertTextEncoderForBundle(nn.Module):
+    """forward(word_embeddings [K,T,d] float32, end_positions [K] int64) -> [K,E] float32.
+
+    A BERT-style bidirectional text tower (model.bert with HuggingFace's names, model.text_projection
+    [hidden, E]): adds position and token-type-0 embeddings, embedding LayerNorm, post-LN layers with an
+    attention mask built from the end positions (positions <= end are real), mean pooling over the real
+    tokens (sentence-transformers), projection. Padding after the end is masked out, so any T from
+    max(end_positions)+1 to the context length gives the same result.
+    """
+
+    def __init__(self, model: nn.Module):
+        super().__init__()
+        emb = model.bert.embeddings
+        self.context_length = int(emb.position_embeddings.weight.shape[0])
+        self.position_embeddings = nn.Parameter(_f32(emb.position_embeddings.weight))
+        self.token_type_embedding = nn.Parameter(_f32(emb.token_type_embeddings.weight[0]))
+        self.ln_embeddings = _copy_layer_norm(emb.LayerNorm)
+        self.layers = nn.ModuleList([BertLayerForBundle(layer, _bert_heads(layer))
+                                     for layer in model.bert.encoder.layer])
+        self.text_projection = nn.Parameter(_f32(model.text_projection))
+
+    def forward(self, word_embeddings: torch.Tensor, end_positions: torch.Tensor) -> torch.Tensor:
+        k = word_embeddings.size(0)
+        t = word_embeddings.size(1)
+        x = word_embeddings + self.position_embeddings[:t] + self.token_type_embedding
+        x = self.ln_embeddings(x)
+        positions = torch.arange(t, device=x.device)
+        real = positions.unsqueeze(0) <= end_positions.unsqueeze(1)                   # [K, T]
+        mask = torch.zeros(k, 1, 1, t, dtype=x.dtype, device=x.device)
+        mask = mask.masked_fill(torch.logical_not(real).view(k, 1, 1, t), float("-inf"))
+        for layer in self.layers:
+            x = layer(x, mask)
+        w = real.to(x.dtype).unsqueeze(-1)                                            # [K, T, 1]
+        pooled = (x * w).sum(dim=1) / w.sum(dim=1)
+        return pooled @ self.text_projection
+
+
 # ----------------------------------------------------------------------------- npy
 
 def write_npy_f32(path: str, array: np.ndarray) -> None:
@@ -199,13 +277,15 @@ def max_abs_diff(a: torch.Tensor, b: torch.Tensor) -> float:
 
 
 def check_text_encoder(model: nn.Module, encoder: nn.Module, token_ids: torch.Tensor,
-                       tol: float = 1e-5) -> Dict[str, float]:
+                       tol: float = 1e-5,
+                       end_positions: Optional[torch.Tensor] = None) -> Dict[str, float]:
     """Compare the exported text encoder with model.encode_text and check that
-    trimming T and batching do not change the result."""
+    trimming T and batching do not change the result. end_positions defaults to
+    the argmax of each row (CLIP's end token has the largest id)."""
     with torch.no_grad():
         ref = model.encode_text(token_ids).float()
         emb = model.token_embedding(token_ids).float()
-        ends = token_ids.argmax(dim=-1)
+        ends = token_ids.argmax(dim=-1) if end_positions is None else end_positions
         full = encoder(emb, ends)
         t = int(ends.max()) + 1
         assert t < emb.shape[1], "check sequences must leave room to trim"
@@ -214,7 +294,7 @@ def check_text_encoder(model: nn.Module, encoder: nn.Module, token_ids: torch.Te
                              for i in range(emb.shape[0])])
     diffs = {
         "text_vs_encode_text": max_abs_diff(full, ref),
-        "text_T77_vs_trimmed": max_abs_diff(full, trimmed),
+        "text_full_vs_trimmed": max_abs_diff(full, trimmed),
         "text_batch_vs_single_trimmed": max_abs_diff(full, singles),
     }
     for name, d in diffs.items():
@@ -242,24 +322,31 @@ def check_image_encoder(model: nn.Module, encoder: nn.Module, pixels: torch.Tens
 def bundle_metadata(model: nn.Module, name: str, model_id: str, description: str,
                     start_token: int = CLIP_START_TOKEN, end_token: int = CLIP_END_TOKEN,
                     pad_token: int = CLIP_PAD_TOKEN, tokenizer_file: str = CLIP_BPE_FILE,
-                    mean: Sequence[float] = CLIP_MEAN, std: Sequence[float] = CLIP_STD) -> dict:
+                    mean: Sequence[float] = CLIP_MEAN, std: Sequence[float] = CLIP_STD,
+                    architecture: str = "clip", pooling: str = "end-token",
+                    tokenizer_kind: str = "clip-bpe", context_length: Optional[int] = None,
+                    vocabulary: str = "open") -> dict:
+    """bundle.json content. The defaults describe a CLIP model; a BERT-style text tower passes
+    architecture, pooling "mean", tokenizer_kind "wordpiece", its file, tokens and context_length."""
+    if context_length is None:
+        context_length = int(model.positional_embedding.shape[0])
     logit_scale = round(float(model.logit_scale.detach().float().exp()), 4)
     return {
         "format": 1,
         "name": name,
         "modelId": model_id,
         "description": description,
-        "architecture": "clip",
+        "architecture": architecture,
         "embedDim": int(model.text_projection.shape[1]),
-        "vocabulary": "open",
+        "vocabulary": vocabulary,
         "logitScale": logit_scale,
         "text": {
             "encoder": "text_encoder.pt",
             "tokenEmbedding": "token_embedding.npy",
             "tokenWidth": int(model.token_embedding.embedding_dim),
-            "contextLength": int(model.positional_embedding.shape[0]),
-            "pooling": "end-token",
-            "tokenizer": {"kind": "clip-bpe", "file": tokenizer_file},
+            "contextLength": int(context_length),
+            "pooling": pooling,
+            "tokenizer": {"kind": tokenizer_kind, "file": tokenizer_file},
             "startToken": int(start_token),
             "endToken": int(end_token),
             "padToken": int(pad_token),
@@ -278,22 +365,25 @@ def bundle_metadata(model: nn.Module, name: str, model_id: str, description: str
 
 def write_bundle(model: nn.Module, out_dir: str, name: str, model_id: str, description: str,
                  check_token_ids: torch.Tensor, check_pixels: torch.Tensor,
-                 tol: float = 1e-5, **metadata_kwargs) -> dict:
+                 tol: float = 1e-5, text_encoder_class: type = TextEncoderForBundle,
+                 check_end_positions: Optional[torch.Tensor] = None, **metadata_kwargs) -> dict:
     """Script, save, reload and check both encoders; write the embedding table
     and bundle.json. Returns {"metadata", "diffs", "text_encoder", "image_encoder"}
     where the encoders are the reloaded TorchScript modules. tol is the largest max abs
     difference the checks accept (1e-5 suits the tiny model; real checkpoints, whose features
-    are larger, are exported with a looser bound)."""
+    are larger, are exported with a looser bound). text_encoder_class is TextEncoderForBundle for CLIP,
+    BertTextEncoderForBundle for BERT-style towers (which then need check_end_positions)."""
     model = model.eval()
     os.makedirs(out_dir, exist_ok=True)
     text_path = os.path.join(out_dir, "text_encoder.pt")
     image_path = os.path.join(out_dir, "image_encoder.pt")
 
-    text_eager = TextEncoderForBundle(model).eval()
+    text_eager = text_encoder_class(model).eval()
     image_eager = ImageEncoderForBundle(model).eval()
     diffs: Dict[str, float] = {}
     # the eager wrappers first (a failure here is an export bug, not a scripting one)
-    for k, v in check_text_encoder(model, text_eager, check_token_ids, tol).items():
+    for k, v in check_text_encoder(model, text_eager, check_token_ids, tol,
+                                          check_end_positions).items():
         diffs["eager_" + k] = v
     for k, v in check_image_encoder(model, image_eager, check_pixels, tol).items():
         diffs["eager_" + k] = v
@@ -302,7 +392,7 @@ def write_bundle(model: nn.Module, out_dir: str, name: str, model_id: str, descr
     torch.jit.save(torch.jit.script(image_eager), image_path)
     text_ts = torch.jit.load(text_path, map_location="cpu").eval()
     image_ts = torch.jit.load(image_path, map_location="cpu").eval()
-    diffs.update(check_text_encoder(model, text_ts, check_token_ids, tol))
+    diffs.update(check_text_encoder(model, text_ts, check_token_ids, tol, check_end_positions))
     diffs.update(check_image_encoder(model, image_ts, check_pixels, tol))
 
     table = model.token_embedding.weight.detach().float().cpu().numpy()
