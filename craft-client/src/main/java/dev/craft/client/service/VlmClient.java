@@ -100,6 +100,19 @@ public final class VlmClient implements DatasetUploader {
         }
     }
 
+    /** {@code DELETE /v1/classsets/{id}}; an unknown id (already gone) is not an error. */
+    public void deleteClassSet(String classSetId) {
+        HttpRequest request = request("/v1/classsets/" + PathSegment.encode(classSetId), config.requestTimeout())
+                .DELETE().build();
+        try {
+            exchange.send("delete class set", request, (response, body) -> null);
+        } catch (ServiceException e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+        }
+    }
+
     /** {@code POST /v1/classsets}; a null template means the service default. */
     public ClassSetInfo createClassSet(List<String> names, String template) {
         byte[] body = json.writeValueAsBytes(new ClassSetRequest(names, template));

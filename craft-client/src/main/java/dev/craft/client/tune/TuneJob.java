@@ -57,7 +57,8 @@ public final class TuneJob {
                 throw new TuneException("the run in " + request.out() + " was started with other settings ("
                         + String.join("; ", differences) + "); resume it with the same command line");
             }
-            if (!client.datasetExists(config.trainDatasetId()) || !client.datasetExists(config.testDatasetId())) {
+            boolean trainGone = config.trainDatasetId() != null && !client.datasetExists(config.trainDatasetId());
+            if (trainGone || !client.datasetExists(config.testDatasetId())) {
                 throw new TuneException("the run's datasets are no longer on the service; it cannot be resumed "
                         + "without spending its queries again");
             }
@@ -65,7 +66,8 @@ public final class TuneJob {
         } else {
             UploadCache cache = request.uploadCache() == null ? UploadCache.atDefaultLocation()
                     : new UploadCache(request.uploadCache());
-            String trainId = cache.uploadOnce(client, files(train));
+            // Zero-shot never queries the training images, so they are not uploaded.
+            String trainId = request.method() == Method.ZS ? null : cache.uploadOnce(client, files(train));
             String testId = cache.uploadOnce(client, files(data.test()));
             ClassSetInfo classSet = client.createClassSet(data.classNames(), request.template());
             config = configure(request, data, model, classSet.classSetId(), classSet.contextTokens() * classSet.tokenDim(),

@@ -38,7 +38,15 @@ public final class TunedClassifier implements AutoCloseable {
         }
         DjlRuntime.configure();
         RefinementMlp refiner = model.openRefiner(tunedDir);
-        String classSetId = client.createClassSet(model.info().classNames(), model.info().template()).classSetId();
+        String classSetId;
+        try {
+            classSetId = client.createClassSet(model.info().classNames(), model.info().template()).classSetId();
+        } catch (RuntimeException e) {
+            if (refiner != null) {
+                refiner.close();
+            }
+            throw e;
+        }
         return new TunedClassifier(model, refiner, client, classSetId);
     }
 
@@ -62,10 +70,15 @@ public final class TunedClassifier implements AutoCloseable {
         return refiner == null ? logits : refiner.refine(logits, logits.length / k);
     }
 
+    /** Releases the local network and removes the class set this session created on the service. */
     @Override
     public void close() {
-        if (refiner != null) {
-            refiner.close();
+        try {
+            client.deleteClassSet(classSetId);
+        } finally {
+            if (refiner != null) {
+                refiner.close();
+            }
         }
     }
 }

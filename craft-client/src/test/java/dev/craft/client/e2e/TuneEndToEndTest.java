@@ -108,6 +108,8 @@ class TuneEndToEndTest {
         assertThat(lines.get(0)).startsWith(image + "\tclass ").isEqualTo(lines.get(1));
         assertThat(JSON.readTree(service.get("/v1/usage", "eval-key-0004")).get("queries").asLong())
                 .isEqualTo(before + 2);
+        // eval and classify remove the class sets they created; only the tuning run's remains
+        assertThat(JSON.readTree(service.get("/v1/classsets", "eval-key-0004")).size()).isEqualTo(1);
 
         Path foreign = TinyDataset.create(work.resolve("foreign"), 1, 1, 1);
         Files.move(foreign.resolve("test/class_0"), foreign.resolve("test/zebra"));
@@ -144,6 +146,8 @@ class TuneEndToEndTest {
     void baselinesCostWhatTheirDefinitionsSay() throws Exception {
         long before = JSON.readTree(service.get("/v1/usage", "small-key-0003")).get("queries").asLong();
         assertThat(tune("small-key-0003", "zs", 0, work.resolve("run-zs")).exitCode()).isZero();
+        // zero-shot uploads only the test images
+        assertThat(JSON.readTree(service.get("/v1/datasets", "small-key-0003")).size()).isEqualTo(1);
         assertThat(tune("small-key-0003", "pr", 80, work.resolve("run-pr")).exitCode()).isZero();
         JsonNode zs = JSON.readTree(work.resolve("run-zs/report.json").toFile());
         JsonNode pr = JSON.readTree(work.resolve("run-pr/report.json").toFile());
