@@ -15,7 +15,7 @@ shots="${SHOTS:-16}"
 method="${METHOD:-craft}"
 port="${PORT:-8080}"
 work="${WORK:-$root/target/demo}"
-key="demo-key-$(date +%s)"
+key="demo-key-0001"
 
 split_args=()
 if [[ -n "${DATASET:-}" ]]; then
@@ -36,8 +36,9 @@ if [[ ! -f vlm-service/target/vlm-service.jar || ! -f craft-client/target/craft.
   mvn -B -ntp -q -DskipTests package
 fi
 
+# Each demo starts from an empty service: its usage then equals this run's queries.
+rm -rf "$work/run" "$work/service-data" "$work/craft-home"
 mkdir -p "$work"
-rm -rf "$work/run"
 java -jar vlm-service/target/vlm-service.jar --server.port="$port" --server.address=127.0.0.1 \
   --vlm.data-dir="$work/service-data" --vlm.api-keys="demo:$key:1000000" > "$work/service.log" 2>&1 &
 service_pid=$!
@@ -57,5 +58,5 @@ CRAFT_HOME="$work/craft-home" java -jar craft-client/target/craft.jar tune \
 echo
 cat "$work/run/report.json"
 echo
-echo "demo: queries charged by the service: $(curl -fs -H "Authorization: Bearer $key" "http://127.0.0.1:$port/v1/usage")"
+echo "demo: the service's usage (= trainQueries + evalQueries): $(curl -fs -H "Authorization: Bearer $key" "http://127.0.0.1:$port/v1/usage")"
 echo "demo: run directory $work/run (metrics.csv, tuned/, report.json)"
