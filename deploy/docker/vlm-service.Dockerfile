@@ -68,7 +68,8 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=120s --retries=3 \
 ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/vlm/vlm-service.jar"]
 
 # ---------------------------------------------------------------------------------------------
-# A real CLIP bundle (OpenAI weights, ViT towers), exported with deploy/models/export_clip.py.
+# A real CLIP bundle (OpenAI weights; CLIP_ARCH ViT-B/32, ViT-B/16, ViT-L/14, RN50 or RN101),
+# exported with deploy/models/export_clip.py.
 # Needs the internet at build time (PyTorch wheel index, OpenAI's checkpoint URL); the checkpoint's
 # SHA-256 is verified. Only built for the *-clip targets.
 FROM ${PYTHON_IMAGE} AS clip-bundle

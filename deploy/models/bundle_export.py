@@ -1,4 +1,4 @@
-"""Export a CLIP-style model (ViT image tower) as a CraFT model bundle.
+"""Export a CLIP-style model (ViT or ResNet image tower) as a CraFT model bundle.
 
 A bundle is a directory with
 
@@ -12,7 +12,8 @@ from the parameters (plain linear / layer_norm / softmax / matmul ops), which
 keeps the TorchScript free of version-dependent kernels such as the fused
 MultiheadAttention fast path, lets the text encoder accept a variable sequence
 length T, and works on any model with OpenAI CLIP's attribute names (including
-float16 checkpoints: the copies are float32).
+float16 checkpoints: the copies are float32). The ResNet tower's BatchNorm layers
+(eval mode, running statistics) are folded into the preceding convolutions.
 
 Features are returned raw (not L2-normalised); the service normalises.
 """
@@ -56,6 +57,28 @@ def _copy_linear(lin: nn.Linear) -> nn.Linear:
     return out
 
 
+def multi_head_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, heads: int,
+                         mask: Optional[torch.Tensor]) -> torch.Tensor:
+    """Scaled dot-product attention over heads, batch first, on already projected inputs.
+
+    q: [N, Tq, w], k and v: [N, Tk, w], mask: None or additive, broadcastable to
+    [N, heads, Tq, Tk]. Returns [N, Tq, w] (before the output projection).
+    """
+    n = q.size(0)
+    tq = q.size(1)
+    tk = k.size(1)
+    width = q.size(2)
+    head_dim = width // heads
+    q = q.reshape(n, tq, heads, head_dim).transpose(1, 2)            # [N, H, Tq, hd]
+    k = k.reshape(n, tk, heads, head_dim).transpose(1, 2)            # [N, H, Tk, hd]
+    v = v.reshape(n, tk, heads, head_dim).transpose(1, 2)
+    scores = torch.matmul(q * (1.0 / math.sqrt(head_dim)), k.transpose(-2, -1))
+    if mask is not None:
+        scores = scores + mask
+    att = torch.softmax(scores, dim=-1)
+    return torch.matmul(att, v).transpose(1, 2).reshape(n, tq, width)
+
+
 class ExportBlock(nn.Module):
     """Batch-first re-implementation of one CLIP ResidualAttentionBlock.
 
@@ -88,20 +111,10 @@ class ExportBlock(nn.Module):
             raise NotImplementedError("unsupported activation " + gelu_name)
 
     def forward(self, x: torch.Tensor, mask: Optional[torch.Tensor]) -> torch.Tensor:
-        n = x.size(0)
-        t = x.size(1)
         h = self.ln_1(x)
         qkv = F.linear(h, self.in_proj_weight, self.in_proj_bias)      # [N, T, 3w]
         q, k, v = qkv.chunk(3, dim=-1)
-        q = q.reshape(n, t, self.heads, self.head_dim).transpose(1, 2)  # [N, H, T, hd]
-        k = k.reshape(n, t, self.heads, self.head_dim).transpose(1, 2)
-        v = v.reshape(n, t, self.heads, self.head_dim).transpose(1, 2)
-        scores = torch.matmul(q * (1.0 / math.sqrt(self.head_dim)), k.transpose(-2, -1))
-        if mask is not None:
-            scores = scores + mask
-        att = torch.softmax(scores, dim=-1)
-        o = torch.matmul(att, v).transpose(1, 2).reshape(n, t, self.width)
-        x = x + self.out_proj(o)
+        x = x + self.out_proj(multi_head_attention(q, k, v, self.heads, mask))
         h = self.c_fc(self.ln_2(x))
         if self.quick_gelu:
             h = h * torch.sigmoid(1.702 * h)
@@ -147,14 +160,29 @@ class TextEncoderForBundle(nn.Module):
         return x @ self.text_projection
 
 
-class ImageEncoderForBundle(nn.Module):
+def is_resnet_tower(visual: nn.Module) -> bool:
+    """True for CLIP's ModifiedResNet image tower (stem + layer1..4 + attnpool)."""
+    return hasattr(visual, "attnpool") and hasattr(visual, "layer4")
+
+
+def ImageEncoderForBundle(model: nn.Module) -> nn.Module:
+    """The image encoder for model.visual: ViTImageEncoderForBundle for a ViT tower,
+    ResNetImageEncoderForBundle for CLIP's ModifiedResNet (RN50, RN101, ...).
+    Both: forward(pixels [B,3,S,S] float32, already normalised) -> [B,E] float32."""
+    if is_resnet_tower(model.visual):
+        return ResNetImageEncoderForBundle(model)
+    return ViTImageEncoderForBundle(model)
+
+
+class ViTImageEncoderForBundle(nn.Module):
     """forward(pixels [B,3,S,S] float32, already normalised) -> [B,E] float32."""
 
     def __init__(self, model: nn.Module):
         super().__init__()
         visual = model.visual
         if not hasattr(visual, "conv1") or not hasattr(visual, "class_embedding"):
-            raise NotImplementedError("only the ViT image tower is supported")
+            raise NotImplementedError("unsupported image tower %s: expected CLIP's ViT or ModifiedResNet"
+                                      % type(visual).__name__)
         conv = visual.conv1
         self.conv1 = nn.Conv2d(conv.in_channels, conv.out_channels, kernel_size=conv.kernel_size,
                                stride=conv.stride, bias=False)
@@ -180,6 +208,109 @@ class ImageEncoderForBundle(nn.Module):
         return x @ self.proj
 
 
+def _fold_conv_bn(conv: nn.Conv2d, bn: nn.BatchNorm2d) -> nn.Conv2d:
+    """A float32 conv with bias equal to bn(conv(x)) in eval mode (running statistics)."""
+    if conv.groups != 1 or conv.dilation != (1, 1):
+        raise NotImplementedError("unsupported convolution " + repr(conv))
+    if not bn.track_running_stats or bn.running_mean is None or bn.running_var is None:
+        raise NotImplementedError("BatchNorm without running statistics")
+    out = nn.Conv2d(conv.in_channels, conv.out_channels, kernel_size=conv.kernel_size,
+                    stride=conv.stride, padding=conv.padding, bias=True)
+    # in float64, then rounded once to float32
+    scale = bn.weight.detach().double() / torch.sqrt(bn.running_var.detach().double() + bn.eps)
+    bias = bn.bias.detach().double() - bn.running_mean.detach().double() * scale
+    if conv.bias is not None:
+        bias = bias + conv.bias.detach().double() * scale
+    with torch.no_grad():
+        out.weight.copy_((conv.weight.detach().double() * scale.reshape(-1, 1, 1, 1)).float())
+        out.bias.copy_(bias.float())
+    return out
+
+
+def _avg_pool(pool: nn.Module) -> nn.Module:
+    """nn.Identity or a copy of an nn.AvgPool2d with the same settings."""
+    if isinstance(pool, nn.Identity):
+        return nn.Identity()
+    if not isinstance(pool, nn.AvgPool2d):
+        raise NotImplementedError("expected nn.AvgPool2d or nn.Identity, got " + type(pool).__name__)
+    return nn.AvgPool2d(pool.kernel_size, stride=pool.stride, padding=pool.padding,
+                        ceil_mode=pool.ceil_mode, count_include_pad=pool.count_include_pad,
+                        divisor_override=pool.divisor_override)
+
+
+class BottleneckForBundle(nn.Module):
+    """One CLIP Bottleneck with BatchNorm folded into the convolutions."""
+
+    def __init__(self, block: nn.Module):
+        super().__init__()
+        self.conv1 = _fold_conv_bn(block.conv1, block.bn1)
+        self.conv2 = _fold_conv_bn(block.conv2, block.bn2)
+        self.avgpool = _avg_pool(block.avgpool)
+        self.conv3 = _fold_conv_bn(block.conv3, block.bn3)
+        # shortcut: identity, or downsample = ("-1" avg pool / absent, "0" 1x1 conv, "1" bn)
+        self.down_pool: nn.Module = nn.Identity()
+        self.down_conv: nn.Module = nn.Identity()
+        ds = block.downsample
+        if ds is not None:
+            if len(ds) == 3:
+                self.down_pool = _avg_pool(ds[0])
+            elif len(ds) != 2:
+                raise NotImplementedError("unexpected downsample " + repr(ds))
+            self.down_conv = _fold_conv_bn(ds[-2], ds[-1])
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = torch.relu(self.conv1(x))
+        y = torch.relu(self.conv2(y))
+        y = self.conv3(self.avgpool(y))
+        return torch.relu(y + self.down_conv(self.down_pool(x)))
+
+
+class ResNetImageEncoderForBundle(nn.Module):
+    """CLIP's ModifiedResNet tower: forward(pixels [B,3,S,S] float32, normalised) -> [B,E] float32.
+
+    Stem (3 convs with folded BatchNorm, ReLU, 2x2 average pool), Bottleneck stages, and the
+    attention pooling rebuilt with linear / softmax / matmul (multi_head_attention, shared with the
+    transformer blocks): query = the spatial mean token, keys/values = mean + all positions.
+    """
+
+    def __init__(self, model: nn.Module):
+        super().__init__()
+        visual = model.visual
+        if not is_resnet_tower(visual):
+            raise NotImplementedError("expected CLIP's ModifiedResNet image tower")
+        self.conv1 = _fold_conv_bn(visual.conv1, visual.bn1)
+        self.conv2 = _fold_conv_bn(visual.conv2, visual.bn2)
+        self.conv3 = _fold_conv_bn(visual.conv3, visual.bn3)
+        self.avgpool = _avg_pool(visual.avgpool)
+        blocks: List[nn.Module] = []
+        for stage in (visual.layer1, visual.layer2, visual.layer3, visual.layer4):
+            blocks.extend(BottleneckForBundle(b) for b in stage)
+        self.blocks = nn.ModuleList(blocks)
+        pool = visual.attnpool
+        self.heads = int(pool.num_heads)
+        if pool.q_proj.out_features % self.heads != 0:
+            raise NotImplementedError("attention pool width not divisible by its heads")
+        self.positional_embedding = nn.Parameter(_f32(pool.positional_embedding))
+        self.q_proj = _copy_linear(pool.q_proj)
+        self.k_proj = _copy_linear(pool.k_proj)
+        self.v_proj = _copy_linear(pool.v_proj)
+        self.c_proj = _copy_linear(pool.c_proj)
+
+    def forward(self, pixels: torch.Tensor) -> torch.Tensor:
+        x = torch.relu(self.conv1(pixels))
+        x = torch.relu(self.conv2(x))
+        x = torch.relu(self.conv3(x))
+        x = self.avgpool(x)
+        for block in self.blocks:
+            x = block(x)
+        b = x.size(0)
+        x = x.reshape(b, x.size(1), -1).permute(0, 2, 1)                   # [B, HW, C]
+        x = torch.cat([x.mean(dim=1, keepdim=True), x], dim=1) + self.positional_embedding
+        q = self.q_proj(x[:, :1])                                          # [B, 1, C]
+        o = multi_head_attention(q, self.k_proj(x), self.v_proj(x), self.heads, None)
+        return self.c_proj(o)[:, 0]
+
+
 class BertLayerForBundle(nn.Module):
     """Batch-first re-implementation of one post-LN BERT layer (HuggingFace names in the source).
 
@@ -202,14 +333,7 @@ class BertLayerForBundle(nn.Module):
         self.ln_out = _copy_layer_norm(layer.output.LayerNorm)
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        n = x.size(0)
-        t = x.size(1)
-        q = self.query(x).reshape(n, t, self.heads, self.head_dim).transpose(1, 2)
-        k = self.key(x).reshape(n, t, self.heads, self.head_dim).transpose(1, 2)
-        v = self.value(x).reshape(n, t, self.heads, self.head_dim).transpose(1, 2)
-        scores = torch.matmul(q * (1.0 / math.sqrt(self.head_dim)), k.transpose(-2, -1)) + mask
-        att = torch.softmax(scores, dim=-1)
-        o = torch.matmul(att, v).transpose(1, 2).reshape(n, t, self.width)
+        o = multi_head_attention(self.query(x), self.key(x), self.value(x), self.heads, mask)
         x = self.ln_attn(x + self.attn_out(o))
         return self.ln_out(x + self.fc_out(F.gelu(self.fc_in(x))))
 

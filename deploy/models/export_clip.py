@@ -1,18 +1,22 @@
-"""Export a real OpenAI CLIP checkpoint (ViT image tower) as a CraFT model bundle.
+"""Export a real OpenAI CLIP checkpoint (ViT or ResNet image tower) as a CraFT model bundle.
 
     python export_clip.py --arch ViT-B/32 --vocab bpe_simple_vocab_16e6.txt --out DIR
+    python export_clip.py --arch RN50 --vocab bpe_simple_vocab_16e6.txt --out DIR
     python export_clip.py --checkpoint ViT-B-32.pt --vocab bpe_simple_vocab_16e6.txt --out DIR
 
---arch downloads OpenAI's published checkpoint (ViT-B/32, ViT-B/16, ViT-L/14) and verifies its
-SHA-256, which is part of the URL; --checkpoint reads a local file instead: OpenAI's TorchScript
-archive (what clip.load downloads) or a plain state dict with OpenAI CLIP's key names. The model
-shape is read from the state dict like OpenAI's clip.model.build_model (heads = width / 64 unless
---text-heads / --vision-heads say otherwise). The towers are rebuilt, scripted, saved, reloaded and
+--arch downloads OpenAI's published checkpoint (RN50, RN101, ViT-B/32, ViT-B/16, ViT-L/14) and
+verifies its SHA-256, which is part of the URL; --checkpoint reads a local file instead: OpenAI's
+TorchScript archive (what clip.load downloads) or a plain state dict with OpenAI CLIP's key names.
+The model shape is read from the state dict like OpenAI's clip.model.build_model: a
+visual.layer1.0.conv1.weight key means a ResNet tower (stage depths from the layerN.M keys, stem
+width from layer1.0.conv1, input resolution 32 x the attention pool grid, vision heads =
+width * 32 / 64), otherwise a ViT; text heads = width / 64. --text-heads / --vision-heads
+override the head counts. The towers are rebuilt, scripted, saved, reloaded and
 checked against the original model by bundle_export.write_bundle (max abs diff < 1e-4 on random
 token sequences and pixels, float32); the tokenizer file is copied into the bundle.
 
-Used by the clip-bundle stage of deploy/docker/vlm-service.Dockerfile. ResNet towers (RN50,
-RN101) are not supported by the exporter core (NotImplementedError).
+Used by the clip-bundle stage of deploy/docker/vlm-service.Dockerfile (CLIP_ARCH takes any --arch
+value).
 """
 
 import argparse
@@ -31,6 +35,10 @@ from clip_modules import CLIP  # noqa: E402
 
 # OpenAI's published CLIP checkpoints (the path component is the file's SHA-256).
 OPENAI_CHECKPOINTS = {
+    "RN50": "https://openaipublic.azureedge.net/clip/models/"
+            "afeb0e10f9e5a86da6080e35cf09123aca3b358a0c3e3b6c78a7b63bc04b6762/RN50.pt",
+    "RN101": "https://openaipublic.azureedge.net/clip/models/"
+             "8fa8567bab74a42d41c5915025a8e4538c3bdbe8804a470a72f30b0d94fab599/RN101.pt",
     "ViT-B/32": "https://openaipublic.azureedge.net/clip/models/"
                 "40d365715913c9da98579312b702a82c18be219cc2a73407c4526f58eba950af/ViT-B-32.pt",
     "ViT-B/16": "https://openaipublic.azureedge.net/clip/models/"
@@ -75,26 +83,42 @@ def load_state_dict(path: str) -> dict:
     return {k: v for k, v in state.items() if k not in ("input_resolution", "context_length", "vocab_size")}
 
 
-def build_model(state: dict, text_heads: int = 0, vision_heads: int = 0) -> CLIP:
+def vision_shape(state: dict, vision_heads: int = 0) -> dict:
+    """The image tower's CLIP(...) arguments, read from the state dict's shapes."""
+    if "visual.layer1.0.conv1.weight" in state:                                 # ModifiedResNet
+        layers = tuple(len({k.split(".")[2] for k in state if k.startswith("visual.layer%d." % b)})
+                       for b in (1, 2, 3, 4))
+        width = state["visual.layer1.0.conv1.weight"].shape[0]
+        tokens = state["visual.attnpool.positional_embedding"].shape[0]
+        grid = round((tokens - 1) ** 0.5)
+        if grid * grid + 1 != tokens:
+            raise ValueError("visual.attnpool.positional_embedding has %d rows, not grid^2 + 1" % tokens)
+        return dict(image_resolution=grid * 32, vision_layers=layers, vision_width=width,
+                    vision_patch_size=None, vision_heads=vision_heads or width * 32 // 64)
     if "visual.proj" not in state:
-        raise NotImplementedError("only CLIP checkpoints with a ViT image tower can be exported "
-                                  "(this one has no visual.proj: a ResNet tower?)")
-    vision_width = state["visual.conv1.weight"].shape[0]
-    vision_layers = len([k for k in state if k.startswith("visual.") and k.endswith(".attn.in_proj_weight")])
-    vision_patch_size = state["visual.conv1.weight"].shape[-1]
+        raise NotImplementedError("unknown image tower: neither visual.layer1.0.conv1.weight (ResNet) "
+                                  "nor visual.proj (ViT) in the state dict")
+    width = state["visual.conv1.weight"].shape[0]
+    patch = state["visual.conv1.weight"].shape[-1]
     grid = round((state["visual.positional_embedding"].shape[0] - 1) ** 0.5)
+    layers = len([k for k in state if k.startswith("visual.") and k.endswith(".attn.in_proj_weight")])
+    return dict(image_resolution=patch * grid, vision_layers=layers, vision_width=width,
+                vision_patch_size=patch, vision_heads=vision_heads or max(1, width // 64))
+
+
+def build_model(state: dict, text_heads: int = 0, vision_heads: int = 0) -> CLIP:
     transformer_width = state["ln_final.weight"].shape[0]
     transformer_layers = len({k.split(".")[2] for k in state if k.startswith("transformer.resblocks.")})
     model = CLIP(embed_dim=state["text_projection"].shape[1],
-                 image_resolution=vision_patch_size * grid, vision_layers=vision_layers,
-                 vision_width=vision_width, vision_patch_size=vision_patch_size,
-                 vision_heads=vision_heads or max(1, vision_width // 64),
+                 **vision_shape(state, vision_heads),
                  context_length=state["positional_embedding"].shape[0],
                  vocab_size=state["token_embedding.weight"].shape[0],
                  transformer_width=transformer_width,
                  transformer_heads=text_heads or max(1, transformer_width // 64),
                  transformer_layers=transformer_layers)
-    result = model.load_state_dict({k: v.float() for k, v in state.items()}, strict=True)
+    # float16 weights -> float32; integer buffers (BatchNorm num_batches_tracked) stay as they are
+    result = model.load_state_dict({k: v.float() if v.is_floating_point() else v
+                                    for k, v in state.items()}, strict=True)
     assert not result.missing_keys and not result.unexpected_keys, result
     return model.eval()
 
@@ -121,7 +145,8 @@ def main() -> None:
     parser.add_argument("--name", help="bundle name (default: openai-clip-<arch>)")
     parser.add_argument("--model-id", help="bundle modelId (default: <name>-v1)")
     parser.add_argument("--text-heads", type=int, default=0, help="text attention heads (default width/64)")
-    parser.add_argument("--vision-heads", type=int, default=0, help="image attention heads (default width/64)")
+    parser.add_argument("--vision-heads", type=int, default=0, help="image attention heads (default: ViT width/64, "
+                        "ResNet width*32/64)")
     args = parser.parse_args()
 
     path = download(args.arch, args.download_dir) if args.arch else args.checkpoint
