@@ -1,16 +1,13 @@
 package dev.craft.service.classset;
 
 import ai.djl.Device;
-import dev.craft.service.VlmProperties;
 import dev.craft.service.model.BundleLoader;
 import dev.craft.service.model.DualEncoderModel;
 import dev.craft.service.model.tokenizer.WordPieceTokenizer;
-import dev.craft.service.predict.LogitsComputer;
+import dev.craft.service.testsupport.BundleReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,16 +24,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TinyBertBundleParityTest {
 
-    private static final double TOLERANCE = 1e-4;
     private static final Path BUNDLE = Path.of("../deploy/models/bundles/tiny-bert");
 
     private static DualEncoderModel model;
-    private static JsonNode reference;
+    private static BundleReference reference;
 
     @BeforeAll
     static void load() throws Exception {
         model = BundleLoader.load(BUNDLE, Device.cpu());
-        reference = JsonMapper.builder().build().readTree(BUNDLE.resolve("reference.json").toFile());
+        reference = BundleReference.read(BUNDLE.resolve("reference.json"));
     }
 
     @AfterAll
@@ -58,24 +54,23 @@ class TinyBertBundleParityTest {
 
     @Test
     void imageFeaturesMatchPython() {
-        int b = shape("pixels")[0];
-        float[] features = model.encodeImages(values("pixels"), b);
-        assertClose("image features", features, normalizeRows(values("imageFeatures"), model.embedDim()));
+        reference.assertImageFeaturesMatch(model);
     }
 
     @Test
     void logitsFromReferenceTokenIdsMatchPython() {
-        assertLogitsMatch(classPromptsFromReference());
+        reference.assertLogitsMatch(model, reference.classPrompts(model));
     }
 
     @Test
     void classPromptsBuiltByTheServiceAreClsPrefixClassSepAndMatchPython() {
         List<String> names = new ArrayList<>();
-        reference.get("classNames").forEach(n -> names.add(n.asString()));
-        ClassPrompts built = ClassPrompts.build(model, PromptTemplate.parse(reference.get("template").asString()), names);
-        ClassPrompts expected = classPromptsFromReference();
+        reference.json().get("classNames").forEach(n -> names.add(n.asString()));
+        ClassPrompts built = ClassPrompts.build(model, PromptTemplate.parse(reference.json().get("template").asString()),
+                names);
+        ClassPrompts expected = reference.classPrompts(model);
 
-        assertThat(built.contextTokens()).isEqualTo(reference.get("prefixLength").asInt());
+        assertThat(built.contextTokens()).isEqualTo(reference.json().get("prefixLength").asInt());
         assertThat(built.sequenceLength()).isEqualTo(expected.sequenceLength());
         assertThat(built.endPositions()).containsExactly(expected.endPositions());
         // the same token at every position, padding included (the table rows are distinct random vectors)
@@ -90,45 +85,7 @@ class TinyBertBundleParityTest {
                 assertThat(row(built, k, pos)).containsExactly(tokenRow(text.padToken()));
             }
         }
-        assertLogitsMatch(built);
-    }
-
-    private void assertLogitsMatch(ClassPrompts classes) {
-        int p = shape("prompts")[0];
-        int b = shape("pixels")[0];
-        float[] images = model.encodeImages(values("pixels"), b);
-        VlmProperties properties = new VlmProperties(null, null, null, null, null, null, null);
-        float[] logits = new LogitsComputer(model, properties).logits(images, b, classes, values("prompts"), p);
-        float[] expected = values("logits");
-        assertThat(logits).hasSize(expected.length);
-        assertClose("logits", logits, expected);
-        int perPrompt = b * classes.classCount();
-        double largestChange = 0;
-        for (int i = 0; i < perPrompt; i++) {
-            largestChange = Math.max(largestChange, Math.abs(expected[i] - expected[perPrompt + i]));
-        }
-        assertThat(largestChange).as("the non-zero prompt offset changes the logits").isGreaterThan(1.0);
-    }
-
-    private ClassPrompts classPromptsFromReference() {
-        int[] shape = shape("tokenIds");
-        float[] ids = values("tokenIds");
-        float[] ends = values("endPositions");
-        int k = shape[0];
-        int longest = 0;
-        for (float end : ends) {
-            longest = Math.max(longest, (int) end + 1);
-        }
-        int d = model.tokenWidth();
-        float[] embeddings = new float[k * longest * d];
-        long[] endPositions = new long[k];
-        for (int i = 0; i < k; i++) {
-            for (int t = 0; t < longest; t++) {
-                model.copyTokenEmbedding((int) ids[i * shape[1] + t], embeddings, (i * longest + t) * d);
-            }
-            endPositions[i] = (long) ends[i];
-        }
-        return new ClassPrompts(k, longest, reference.get("prefixLength").asInt(), d, embeddings, endPositions);
+        reference.assertLogitsMatch(model, built);
     }
 
     private static float[] row(ClassPrompts prompts, int k, int pos) {
@@ -142,56 +99,5 @@ class TinyBertBundleParityTest {
         float[] out = new float[model.tokenWidth()];
         model.copyTokenEmbedding(token, out, 0);
         return out;
-    }
-
-    private static void assertClose(String what, float[] actual, float[] expected) {
-        double worst = 0;
-        for (int i = 0; i < expected.length; i++) {
-            worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
-        }
-        System.out.printf("tiny-bert parity: %s max abs difference to Python %.3g%n", what, worst);
-        assertThat(worst).as("max abs difference to Python (" + what + ")").isLessThan(TOLERANCE);
-    }
-
-    private static float[] normalizeRows(float[] values, int width) {
-        float[] out = values.clone();
-        for (int r = 0; r < values.length / width; r++) {
-            double sum = 0;
-            for (int j = 0; j < width; j++) {
-                sum += (double) values[r * width + j] * values[r * width + j];
-            }
-            double norm = Math.sqrt(sum);
-            for (int j = 0; j < width; j++) {
-                out[r * width + j] = (float) (values[r * width + j] / norm);
-            }
-        }
-        return out;
-    }
-
-    private static int[] shape(String key) {
-        JsonNode shape = reference.get(key).get("shape");
-        int[] dims = new int[shape.size()];
-        for (int i = 0; i < dims.length; i++) {
-            dims[i] = shape.get(i).asInt();
-        }
-        return dims;
-    }
-
-    private static float[] values(String key) {
-        List<Float> flat = new ArrayList<>();
-        flatten(reference.get(key).get("data"), flat);
-        float[] out = new float[flat.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = flat.get(i);
-        }
-        return out;
-    }
-
-    private static void flatten(JsonNode node, List<Float> into) {
-        if (node.isArray()) {
-            node.forEach(child -> flatten(child, into));
-        } else {
-            into.add(node.floatValue());
-        }
     }
 }
