@@ -10,18 +10,16 @@ as the tiny CLIP bundle's; the service must reproduce it within 1e-4).
 """
 
 import argparse
-import hashlib
 import json
 import os
 import sys
 
-import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bert_modules import BertDualEncoder  # noqa: E402
 from bundle_export import BertTextEncoderForBundle, write_bundle  # noqa: E402
-from make_tiny_bundle import dump_reference, tensor_entry  # noqa: E402
+import reference_outputs  # noqa: E402
 
 SEED = 20241201
 PROMPT_SEED = 2001
@@ -108,10 +106,7 @@ def padded(ids: list, pad: int) -> list:
 
 
 def main() -> None:
-    # TorchScript serialises module constants in Python set order; fix the hash seed (see make_tiny_bundle.py).
-    if os.environ.get("PYTHONHASHSEED") != "0":
-        env = dict(os.environ, PYTHONHASHSEED="0")
-        os.execve(sys.executable, [sys.executable] + sys.argv, env)
+    reference_outputs.fix_hash_seed()
     here = os.path.dirname(os.path.abspath(__file__))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=os.path.join(here, "bundles", "tiny-bert"))
@@ -160,39 +155,10 @@ def main() -> None:
     logit_scale = float(meta["logitScale"])
 
     # ---- reference outputs, computed as the service does
-    with torch.no_grad():
-        table = torch.from_numpy(np.load(os.path.join(args.out, "token_embedding.npy")))
-        base = table[token_ids]                                                  # [K, 64, d]
-        image_features = image_ts(pixels)
-        text_features = []
-        trimmed_diff = 0.0
-        t_trim = int(end_positions.max()) + 1
-        for p in range(NUM_PROMPTS):
-            emb = base.clone()
-            emb[:, 1:1 + prefix_length] += prompts[p]
-            feats = text_ts(emb, end_positions)                                  # full padded length
-            trimmed = text_ts(emb[:, :t_trim].contiguous(), end_positions)
-            trimmed_diff = max(trimmed_diff, float((feats - trimmed).abs().max()))
-            text_features.append(feats)
-        text_features = torch.stack(text_features)                               # [P, K, E]
-        img_n = image_features / image_features.norm(dim=-1, keepdim=True)
-        txt_n = text_features / text_features.norm(dim=-1, keepdim=True)
-        logits = logit_scale * torch.einsum("be,pke->pbk", img_n, txt_n)         # [P, B, K]
-        d_orig = float((text_features[0] - model.encode_text(token_ids)).abs().max())
-    assert trimmed_diff < 1e-5, trimmed_diff
-    assert d_orig < 1e-5, d_orig
-    diffs["reference_prompts_T64_vs_trimmed"] = trimmed_diff
-    diffs["reference_prompt0_vs_encode_text"] = d_orig
-
-    class_spread = logits.max(dim=2).values - logits.min(dim=2).values
-    image_spread = logits.max(dim=1).values - logits.min(dim=1).values
-    spreads = {
-        "min_class_spread_per_image": float(class_spread.min()),
-        "min_image_spread_per_class": float(image_spread.min()),
-        "max_prompt_effect": float((logits[1] - logits[0]).abs().max()),
-    }
-    for k, v in spreads.items():
-        assert v > MIN_SPREAD, "degenerate outputs: %s = %g" % (k, v)
+    outputs = reference_outputs.compute(model, args.out, text_ts, image_ts, logit_scale, token_ids, end_positions,
+                                        prompts, pixels, prefix_length, diffs)
+    logits = outputs["logits"]
+    spreads = reference_outputs.check_spreads(logits, MIN_SPREAD)
 
     reference = {
         "format": 1,
@@ -208,29 +174,11 @@ def main() -> None:
         "prefixLength": prefix_length,
         "template": "a photo of a {}.",
         "classNames": CLASS_NAMES,
-        "tokenIds": tensor_entry(token_ids, "int64"),
-        "endPositions": tensor_entry(end_positions, "int64"),
-        "prompts": tensor_entry(prompts, "float32"),
-        "pixels": tensor_entry(pixels, "float32"),
-        "imageFeatures": tensor_entry(image_features, "float32"),
-        "textFeatures": tensor_entry(text_features, "float32"),
-        "logits": tensor_entry(logits, "float32"),
+        **reference_outputs.arrays(token_ids, end_positions, prompts, pixels, outputs),
     }
-    dump_reference(os.path.join(args.out, "reference.json"), reference)
-
+    reference_outputs.dump(os.path.join(args.out, "reference.json"), reference)
     print("bundle written to", args.out, "(vocabulary %d tokens)" % len(tokens))
-    for k, v in diffs.items():
-        print("  check %-40s max abs diff %.3g" % (k, v))
-    for k, v in spreads.items():
-        print("  spread %-39s %.4f" % (k, v))
-    for p in range(NUM_PROMPTS):
-        print("    p=%d %s" % (p, np.array2string(logits[p].numpy(), precision=3)))
-    for fname in sorted(os.listdir(args.out)):
-        fpath = os.path.join(args.out, fname)
-        with open(fpath, "rb") as f:
-            digest = hashlib.sha256(f.read()).hexdigest()[:16]
-        print("  %-20s %9d bytes  sha256 %s" % (fname, os.path.getsize(fpath), digest))
-
+    reference_outputs.report(args.out, diffs, spreads, logits)
 
 if __name__ == "__main__":
     main()
