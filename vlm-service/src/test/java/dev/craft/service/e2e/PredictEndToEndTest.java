@@ -202,4 +202,19 @@ class PredictEndToEndTest extends ServiceTestBase {
         assertThat(alice.get("/v1/datasets/" + datasetId).statusCode()).isEqualTo(404);
         assertThat(VlmHttp.text(alice.get("/v1/datasets"))).doesNotContain(datasetId);
     }
+
+    @Test
+    void anUploadOfMoreThanAThousandImagesIsOneDataset() {
+        // Tomcat counts multipart parts as request parameters too; its default of 1000 used to refuse this with 413.
+        int count = 1_200;
+        Multipart multipart = new Multipart();
+        for (int i = 0; i < count; i++) {
+            multipart.file("images", "many-" + i + ".png", "image/png", TestImages.png(10_000 + i, 12, 12));
+        }
+        HttpResponse<byte[]> response = alice().postMultipart("/v1/datasets", multipart);
+        assertThat(response.statusCode()).as(VlmHttp.text(response)).isEqualTo(201);
+        JsonNode body = VlmHttp.json(response);
+        assertThat(body.get("size").asInt()).isEqualTo(count);
+        assertThat(body.get("fileNames").get(count - 1).asString()).isEqualTo("many-" + (count - 1) + ".png");
+    }
 }
