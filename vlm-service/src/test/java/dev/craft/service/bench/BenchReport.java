@@ -25,10 +25,12 @@ record BenchReport(String bundle, String modelId, String label, String date, Mac
      * @param forwardCpuMsMean CPU time of the raw forward (its thread; the engine runs on it with one thread)
      * @param serviceCpuMsMean CPU time of the whole service process per round trip (all threads, /proc/PID/stat),
      *                         which, unlike wall time, a busy shared machine hardly changes
+     * @param clientCpuMsMean  CPU time of the client process during a round trip (encoding the prompts, the HTTP
+     *                         client, decoding the logits into a float array)
      */
     record Overhead(int prompts, int classes, int images, int requests, double forwardMsMedian, double forwardMsP90,
                     double roundTripMsMedian, double roundTripMsP90, double serverMsMean, double overheadRatio,
-                    int repeats, double forwardCpuMsMean, double serviceCpuMsMean) {
+                    int repeats, double forwardCpuMsMean, double serviceCpuMsMean, double clientCpuMsMean) {
     }
 
     /**
@@ -54,15 +56,15 @@ record BenchReport(String bundle, String modelId, String label, String date, Mac
     }
 
     static void overheadHeader(PrintStream out) {
-        out.printf("%n%4s %5s %6s %4s | %10s %10s | %10s %10s | %9s | %6s | %9s %9s %6s | %4s%n", "P", "K", "N", "req",
-                "fwd med", "fwd p90", "rt med", "rt p90", "server", "ratio", "fwd cpu", "svc cpu", "ratio", "reps");
+        out.printf("%n%4s %5s %6s %4s | %10s %10s | %10s %10s | %9s | %6s | %9s %9s %6s | %9s | %4s%n", "P", "K", "N", "req",
+                "fwd med", "fwd p90", "rt med", "rt p90", "server", "ratio", "fwd cpu", "svc cpu", "ratio", "cli cpu", "reps");
     }
 
     static void print(PrintStream out, Overhead o) {
-        out.printf("%4d %5d %6d %4d | %10.1f %10.1f | %10.1f %10.1f | %9.1f | %6.2f | %9.1f %9.1f %6.2f | %4d%n",
+        out.printf("%4d %5d %6d %4d | %10.1f %10.1f | %10.1f %10.1f | %9.1f | %6.2f | %9.1f %9.1f %6.2f | %9.1f | %4d%n",
                 o.prompts(), o.classes(), o.images(), o.requests(), o.forwardMsMedian(), o.forwardMsP90(),
                 o.roundTripMsMedian(), o.roundTripMsP90(), o.serverMsMean(), o.overheadRatio(), o.forwardCpuMsMean(),
-                o.serviceCpuMsMean(), o.serviceCpuMsMean() / o.forwardCpuMsMean(), o.repeats());
+                o.serviceCpuMsMean(), o.serviceCpuMsMean() / o.forwardCpuMsMean(), o.clientCpuMsMean(), o.repeats());
     }
 
     static void wireHeader(PrintStream out) {

@@ -10,8 +10,6 @@ import dev.craft.service.model.EmbeddedBundle;
 import dev.craft.service.testsupport.VlmHttp;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -26,6 +24,7 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -197,26 +196,15 @@ public final class ServiceOverheadBenchmark {
         int perRequest = promptsPerRequest(p, k, n);
         float[] offsets = promptOffsets(p, classes.promptSize());
         List<float[]> chunks = chunks(offsets, p, perRequest, classes.promptSize());
-        double[][] server = new double[2][];
-        double[] cpu = new double[3];
-        @SuppressWarnings("unchecked")
-        Map<String, Double>[] threadsBefore = new Map[1];
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        CellMeters meters = new CellMeters(service);
         try (RawForward.Cell cell = raw.cell(classes, raw.randomFeatures(n, SEED), n)) {
-            Interleaved.Series[] series = Interleaved.time(options, () -> {
-                        server[0] = service.predictTimer();
-                        cpu[0] = 0;
-                        threadsBefore[0] = threadCpu(service);
-                        cpu[1] = serviceCpu(service);
-                    },
-                    () -> {
-                        long start = threads.getCurrentThreadCpuTime();
+            Interleaved.Series[] series = Interleaved.time(options, meters::start,
+                    () -> meters.forward(() -> {
                         for (float[] chunk : chunks) {
                             raw.logits(cell, chunk, chunk.length / classes.promptSize(), false);
                         }
-                        cpu[0] += (threads.getCurrentThreadCpuTime() - start) / 1e6;
-                    },
-                    () -> {
+                    }),
+                    () -> meters.roundTrip(() -> {
                         for (float[] chunk : chunks) {
                             Tensor logits = calls.binary(datasets.get(n), classSets.get(k), chunk,
                                     chunk.length / classes.promptSize(), classes.promptSize()).logits();
@@ -224,27 +212,17 @@ public final class ServiceOverheadBenchmark {
                                 throw new IllegalStateException("logits of shape " + Arrays.toString(logits.shape()));
                             }
                         }
-                    });
-            cpu[2] = serviceCpu(service);
-            if (options.threadCpu()) {
-                Map<String, Double> after = threadCpu(service);
-                StringBuilder line = new StringBuilder("    service CPU ms per round trip by thread:");
-                after.forEach((name, ms) -> {
-                    double delta = (ms - threadsBefore[0].getOrDefault(name, 0.0)) / series[1].repeats();
-                    if (delta >= 0.5) {
-                        line.append(String.format(" %s=%.0f", name, delta));
-                    }
-                });
-                System.out.println(line);
-            }
-            server[1] = service.predictTimer();
+                    }));
             Interleaved.Series forward = series[0];
             Interleaved.Series roundTrip = series[1];
-            int repeats = roundTrip.repeats();
-            double serverMs = 1000 * (server[1][1] - server[0][1]) / repeats;
+            CellMeters.Result m = meters.stop(roundTrip.repeats());
+            if (options.threadCpu()) {
+                System.out.println("    service CPU ms per round trip by thread: " + m.serviceThreadsCpuMs().entrySet().stream()
+                        .map(e -> String.format("%s=%.0f", e.getKey(), e.getValue())).collect(Collectors.joining(" ")));
+            }
             return new BenchReport.Overhead(p, k, n, chunks.size(), forward.median(), forward.p90(), roundTrip.median(),
-                    roundTrip.p90(), serverMs, roundTrip.median() / forward.median(), repeats, cpu[0] / repeats,
-                    (cpu[2] - cpu[1]) / repeats);
+                    roundTrip.p90(), m.serverMs(), roundTrip.median() / forward.median(), roundTrip.repeats(),
+                    m.forwardCpuMs(), m.serviceCpuMs(), m.clientCpuMs());
         }
     }
 
@@ -318,22 +296,6 @@ public final class ServiceOverheadBenchmark {
         notes.add("Memory: each concurrency level runs on a fresh service process (JVM options " + options.serviceJvm()
                 + ") warmed by one small predict; heap delta = sum of the heap pools' JMX peaks minus the heap after a "
                 + "full GC; RSS delta = VmHWM (reset through /proc/PID/clear_refs) minus VmRSS before.");
-    }
-
-    private static Map<String, Double> threadCpu(ServiceProcess service) {
-        try {
-            return service.cpuMsByThreadGroup();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static double serviceCpu(ServiceProcess service) {
-        try {
-            return service.cpuMs();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 
     /** Prompts per request the way a client must split a cell: within maxPromptsPerRequest and maxLogitsPerRequest. */
