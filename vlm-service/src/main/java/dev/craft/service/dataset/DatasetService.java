@@ -74,7 +74,7 @@ public class DatasetService {
             deleteQuietly(id);
             throw e;
         }
-        cache.put(id, features);
+        cache.put(id, DatasetFeatures.of(features));
         return info(dataset);
     }
 
@@ -97,7 +97,7 @@ public class DatasetService {
     }
 
     /** Normalised image features [N, E] of a dataset the tenant owns; 404 for any other id. */
-    public Tensor features(Tenant tenant, String id) {
+    public DatasetFeatures features(Tenant tenant, String id) {
         // Only the model id: the file names (a JSON list of up to 20,000 names) are not needed per predict.
         String encodedBy = repository.modelId(tenant.name(), requireId(id))
                 .orElseThrow(() -> ApiException.notFound("dataset", id));
@@ -106,12 +106,12 @@ public class DatasetService {
                     "dataset '" + id + "' was encoded by model " + encodedBy + ", but "
                             + model.manifest().modelId() + " is served now; upload the images again");
         }
-        Tensor cached = cache.get(id);
+        DatasetFeatures cached = cache.get(id);
         if (cached != null) {
             return cached;
         }
         try {
-            Tensor features = store.read(id);
+            DatasetFeatures features = DatasetFeatures.of(store.read(id));
             cache.put(id, features);
             return features;
         } catch (IOException e) {

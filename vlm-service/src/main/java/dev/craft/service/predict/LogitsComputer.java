@@ -2,11 +2,15 @@ package dev.craft.service.predict;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.craft.service.VlmProperties;
 import dev.craft.service.classset.ClassPrompts;
 import dev.craft.service.model.DualEncoderModel;
 import org.springframework.stereotype.Component;
+
+import java.nio.Buffer;
+import java.nio.FloatBuffer;
 
 /**
  * The black box's arithmetic: for each prompt offset p and class k, encode
@@ -24,13 +28,19 @@ public class LogitsComputer {
         this.textBatch = properties.compute().textBatch();
     }
 
+    /** As {@link #logits(Buffer, int, ClassPrompts, float[], int)} with the image features in an array. */
+    public ComputedLogits logits(float[] images, int n, ClassPrompts classes, float[] prompts, int p) {
+        return logits(FloatBuffer.wrap(images), n, classes, prompts, p);
+    }
+
     /**
-     * @param images  normalised image features [N, E]
+     * @param images  normalised image features [N, E], float32: a FloatBuffer, or a direct ByteBuffer in native
+     *                order, which the engine reads in place (no copy)
      * @param classes the class prompts
      * @param prompts P offsets, each L x d, row-major
      * @return logits [P, N, K], in the engine's memory until the caller closes them
      */
-    public ComputedLogits logits(float[] images, int n, ClassPrompts classes, float[] prompts, int p) {
+    public ComputedLogits logits(Buffer images, int n, ClassPrompts classes, float[] prompts, int p) {
         int e = model.embedDim();
         NDManager manager = model.newManager();
         try {
@@ -40,7 +50,7 @@ public class LogitsComputer {
                 // (up to float rounding) without another pass over, and another copy of, the largest array.
                 NDArray text = scratch.create(textFeatures(scratch, classes, prompts, p), new Shape(p, classes.classCount(), e))
                         .mul(model.logitScale());
-                NDArray image = scratch.create(images, new Shape(n, e));
+                NDArray image = scratch.create(images, new Shape(n, e), DataType.FLOAT32);
                 logits = image.matMul(text.transpose(0, 2, 1));
                 logits.attach(manager);
             }
@@ -82,15 +92,6 @@ public class LogitsComputer {
             }
         }
         return features;
-    }
-
-    /** The rows of {@code features} [N, E] named by {@code indices}, in that order. */
-    static float[] select(float[] features, int e, int[] indices) {
-        float[] selected = new float[indices.length * e];
-        for (int i = 0; i < indices.length; i++) {
-            System.arraycopy(features, indices[i] * e, selected, i * e, e);
-        }
-        return selected;
     }
 
     static float[] flatten(float[][] rows) {

@@ -8,11 +8,14 @@ import dev.craft.service.auth.Tenant;
 import dev.craft.service.classset.ClassPrompts;
 import dev.craft.service.classset.ClassSetService;
 import dev.craft.service.compute.ComputeGate;
+import dev.craft.service.dataset.DatasetFeatures;
 import dev.craft.service.dataset.DatasetService;
 import dev.craft.service.problem.ApiException;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
+import java.nio.Buffer;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /** {@code /v1/predict}: P prompt offsets on a stored dataset, metered as P queries. */
@@ -47,13 +50,12 @@ class PredictService {
             throw ApiException.badRequest(ProblemTypes.MALFORMED_REQUEST, "the request body is empty");
         }
         ClassPrompts classes = classSets.prompts(tenant, request.classSetId());
-        Tensor features = datasets.features(tenant, request.datasetId());
+        DatasetFeatures features = datasets.features(tenant, request.datasetId());
         PromptBatch prompts = promptTensor != null
                 ? PromptValidation.fromTensor(promptTensor, classes, limits)
                 : PromptValidation.fromRows(request.prompts(), classes, limits);
-        int e = features.shape()[1];
-        int[] indices = validIndices(request.indices(), features.shape()[0]);
-        int n = indices == null ? features.shape()[0] : indices.length;
+        int[] indices = validIndices(request.indices(), features.count());
+        int n = indices == null ? features.count() : indices.length;
         long logits = (long) prompts.count() * n * classes.classCount();
         if (logits > limits.maxLogitsPerRequest()) {
             throw new ApiException(HttpStatus.CONTENT_TOO_LARGE, ProblemTypes.REQUEST_TOO_LARGE,
@@ -64,7 +66,7 @@ class PredictService {
         String digest = new RequestDigest(ENDPOINT).text(request.datasetId()).text(request.classSetId())
                 .ints(indices).floats(prompts.values()).hex();
         return metered.run(tenant, ENDPOINT, prompts.count(), idempotencyKey, digest, () -> gate.run(() -> {
-            float[] images = indices == null ? features.data() : LogitsComputer.select(features.data(), e, indices);
+            Buffer images = indices == null ? features.values() : FloatBuffer.wrap(features.rows(indices));
             return computer.logits(images, n, classes, prompts.values(), prompts.count());
         }));
     }
