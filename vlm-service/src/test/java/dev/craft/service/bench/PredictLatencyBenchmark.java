@@ -37,7 +37,7 @@ public final class PredictLatencyBenchmark {
         String key = "bench-key-0001";
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(VlmServiceApplication.class)
                 .run("--server.port=0", "--server.address=127.0.0.1", "--vlm.data-dir=" + dataDir,
-                        "--vlm.api-keys=bench:" + key + ":100000000", "--logging.level.root=WARN")) {
+                        "--vlm.model.bundle=tiny", "--vlm.api-keys=bench:" + key + ":100000000", "--logging.level.root=WARN")) {
             int port = ((WebServerApplicationContext) context).getWebServer().getPort();
             VlmHttp http = new VlmHttp(port, key);
             String datasetId = ServiceFixture.uploadGenerated(http, IMAGES, 1);
