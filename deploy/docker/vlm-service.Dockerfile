@@ -81,9 +81,11 @@ FROM ${PYTHON_IMAGE} AS clip-bundle
 ARG CLIP_ARCH=ViT-B/32
 ARG TORCH_VERSION=2.5.1
 ARG NUMPY_VERSION=1.26.4
+ARG REGEX_VERSION=2024.11.6
 RUN pip install --no-cache-dir --index-url https://download.pytorch.org/whl/cpu "torch==${TORCH_VERSION}" \
- && pip install --no-cache-dir "numpy==${NUMPY_VERSION}"
-COPY deploy/models/bundle_export.py deploy/models/clip_modules.py deploy/models/export_clip.py /export/
+ && pip install --no-cache-dir "numpy==${NUMPY_VERSION}" "regex==${REGEX_VERSION}"
+COPY deploy/models/bundle_export.py deploy/models/clip_modules.py deploy/models/clip_bpe.py \
+     deploy/models/export_clip.py /export/
 COPY --from=build /bpe_simple_vocab_16e6.txt /export/bpe_simple_vocab_16e6.txt
 RUN python /export/export_clip.py --arch "${CLIP_ARCH}" --vocab /export/bpe_simple_vocab_16e6.txt \
         --download-dir /tmp/clip --out /bundle \
