@@ -82,6 +82,12 @@ public final class CmaesState {
     private boolean lastAskDecomposed;
     /** A decomposition started at the end of tell(), joined by the next call that needs B and D. */
     private Future<?> pendingEigen;
+    // Timing of the decompositions (not part of the state). Written by one thread at a time: the
+    // background thread while a decomposition is pending, the caller's otherwise.
+    private volatile long foregroundEigenCpuNanos;
+    private volatile long backgroundEigenCpuNanos;
+    private volatile long backgroundEigens;
+    private volatile long eigenWaitNanos;
 
     /**
      * Starts a run at {@code x0} (a point of the evaluation space, i.e. inside the bounds if any;
@@ -161,7 +167,9 @@ public final class CmaesState {
     public double[][] ask() {
         lastAskDecomposed = awaitEigen();
         if (c != null && countEval - eigenEval > params.eigenUpdateGap()) {
+            long cpu = ThreadCpu.nanos();
             updateEigensystem();
+            foregroundEigenCpuNanos += ThreadCpu.nanos() - cpu;
             lastAskDecomposed = true;
         }
         double[][] xs = new double[lambda][n];
@@ -326,7 +334,12 @@ public final class CmaesState {
      */
     private void startEigenIfDue() {
         if (c != null && n >= BACKGROUND_EIGEN_MIN_DIMENSION && countEval - eigenEval > params.eigenUpdateGap()) {
-            pendingEigen = EIGEN_EXECUTOR.submit(this::updateEigensystem);
+            pendingEigen = EIGEN_EXECUTOR.submit(() -> {
+                long cpu = ThreadCpu.nanos();
+                updateEigensystem();
+                backgroundEigenCpuNanos += ThreadCpu.nanos() - cpu;
+                backgroundEigens++;
+            });
         }
     }
 
@@ -337,8 +350,10 @@ public final class CmaesState {
         }
         Future<?> pending = pendingEigen;
         pendingEigen = null;
+        long start = System.nanoTime();
         try {
             pending.get();
+            eigenWaitNanos += System.nanoTime() - start;
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -616,6 +631,24 @@ public final class CmaesState {
     public long eigenDecompositions() {
         awaitEigen();
         return eigenDecompositions;
+    }
+
+    /**
+     * Where the eigendecompositions' time went since this object was created or restored (not part of
+     * the state; does not wait for a pending decomposition, whose time is counted once it is done).
+     */
+    public EigenTiming eigenTiming() {
+        return new EigenTiming(foregroundEigenCpuNanos, backgroundEigens, backgroundEigenCpuNanos, eigenWaitNanos);
+    }
+
+    /**
+     * @param foregroundCpuNanos CPU time of decompositions run inside {@link #ask()} on the caller's thread
+     * @param backgroundDecompositions decompositions finished on the background thread
+     * @param backgroundCpuNanos CPU time of those (off the caller's critical path except while it waited)
+     * @param waitNanos time the caller's thread waited for a background decomposition to finish
+     */
+    public record EigenTiming(long foregroundCpuNanos, long backgroundDecompositions, long backgroundCpuNanos,
+                              long waitNanos) {
     }
 
     /** Whether the last {@link #ask()} recomputed the eigendecomposition. */

@@ -58,4 +58,28 @@ class CmaesBackgroundEigenTest {
         assertThat(restored.sigma()).isEqualTo(first.sigma());
         assertThat(restored.covariance()).isEqualTo(first.covariance());
     }
+
+    @Test
+    void eigenTimingSeparatesTheBackgroundFromTheCallersThread() {
+        CmaesState large = fresh();
+        for (int g = 0; g < 8; g++) {
+            generation(large);
+        }
+        long decompositions = large.eigenDecompositions(); // joins the pending one
+        CmaesState.EigenTiming timing = large.eigenTiming();
+        assertThat(timing.backgroundDecompositions()).isEqualTo(decompositions).isGreaterThanOrEqualTo(2);
+        assertThat(timing.backgroundCpuNanos()).isPositive();
+        assertThat(timing.foregroundCpuNanos()).isZero();
+
+        // Below the threshold ask() decomposes on the caller's thread and nothing is waited for.
+        CmaesState small = new CmaesState(CmaesParameters.builder(20).popsize(40).sigma0(0.5).build(), new double[20], 3);
+        for (int g = 0; g < 30; g++) {
+            generation(small);
+        }
+        CmaesState.EigenTiming smallTiming = small.eigenTiming();
+        assertThat(small.eigenDecompositions()).isPositive();
+        assertThat(smallTiming.backgroundDecompositions()).isZero();
+        assertThat(smallTiming.waitNanos()).isZero();
+        assertThat(smallTiming.foregroundCpuNanos()).isPositive();
+    }
 }
