@@ -25,7 +25,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -88,11 +87,13 @@ public final class BenchPerf {
         log.accept("bench-perf: reference-style run, " + settings.budget()
                 + " training queries, one JSON request per candidate");
         Timed reference = tune(client, "reference-style", QueryMode.PER_PROMPT_JSON, settings.budget());
-        boolean same = sameLearning(production.dir(), reference.dir());
+        RunComparison same = RunComparison.of(production.dir(), reference.dir());
         PerfReport.EndToEnd endToEnd = new PerfReport.EndToEnd(settings.budget(), production.report().wallSeconds(),
                 reference.report().wallSeconds(), reference.report().wallSeconds() / production.report().wallSeconds(),
                 production.jobSeconds(), reference.jobSeconds(), production.report().testAccuracy(),
-                reference.report().testAccuracy(), same,
+                reference.report().testAccuracy(),
+                production.report().testAccuracy() == reference.report().testAccuracy(), same.identicalLearning(),
+                same.samePrompt(), same.maxFitnessRelDiff(),
                 new PerfReport.Requests(production.traffic(), reference.traffic()));
 
         PerfReport.Artefact artefact = artefact(production.dir().resolve("tuned"), footprint, modelDocument);
@@ -168,34 +169,6 @@ public final class BenchPerf {
                 report.wallSeconds()));
         return new Timed(dir, report, jobSeconds, timings,
                 new PerfReport.Traffic(job.requests().requests(), job.requests().prompts(), charged));
-    }
-
-    /** Equal metrics.csv without its timing columns, and byte-identical tuned prompt and refiner. */
-    static boolean sameLearning(Path a, Path b) throws IOException {
-        List<String> left = learningColumns(a.resolve("metrics.csv"));
-        List<String> right = learningColumns(b.resolve("metrics.csv"));
-        if (!left.equals(right)) {
-            return false;
-        }
-        for (String file : new String[] {"prompt.tensor", "refiner.tensors"}) {
-            Path x = a.resolve("tuned").resolve(file);
-            Path y = b.resolve("tuned").resolve(file);
-            if (Files.exists(x) != Files.exists(y)) {
-                return false;
-            }
-            if (Files.exists(x) && !Arrays.equals(Files.readAllBytes(x), Files.readAllBytes(y))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** The first 8 columns of metrics.csv (round .. testAccuracy); the rest are timings. */
-    private static List<String> learningColumns(Path metrics) throws IOException {
-        return Files.readAllLines(metrics).stream().map(line -> {
-            String[] fields = line.split(",", -1);
-            return String.join(",", Arrays.copyOf(fields, Math.min(8, fields.length)));
-        }).toList();
     }
 
     static PerfReport.Artefact artefact(Path tuned, ModelFootprint footprint, JsonNode modelDocument) throws IOException {

@@ -36,13 +36,22 @@ public record PerfReport(String service, String bundle, String modelId, MachineI
      * model. Seconds are the training loop's ({@code wallSeconds} of report.json: zero-shot evaluation and
      * rounds); the job seconds add loading the dataset, the upload-cache check and writing the artefact.
      *
-     * @param speedup      referenceStyleSeconds / productionSeconds
-     * @param sameLearning whether the two runs learned the same: equal metrics.csv (all but the timing
-     *                     columns) and byte-identical tuned/ prompt and refiner
+     * <p>The client learns the same way in both runs, but the service computes one prompt in a request of 1
+     * and in a request of 40 with different batch sizes, so logits can differ in the last bits of a float;
+     * a candidate ranking that such a difference flips makes the runs diverge from there on. The
+     * comparison fields say how close the two runs stayed.
+     *
+     * @param speedup           referenceStyleSeconds / productionSeconds
+     * @param accuracyMatches   the final test accuracies are equal
+     * @param identicalLearning bit-identical learning: equal metrics.csv (all but the timing columns) and
+     *                          byte-identical tuned/ prompt and refiner
+     * @param samePrompt        byte-identical tuned/prompt.tensor (CMA-ES chose the same prompt)
+     * @param maxFitnessRelDiff the largest relative difference between the runs' per-round best and mean fitness
      */
     public record EndToEnd(long budget, double productionSeconds, double referenceStyleSeconds, double speedup,
                            double productionJobSeconds, double referenceStyleJobSeconds,
-                           double productionAccuracy, double referenceStyleAccuracy, boolean sameLearning,
+                           double productionAccuracy, double referenceStyleAccuracy, boolean accuracyMatches,
+                           boolean identicalLearning, boolean samePrompt, double maxFitnessRelDiff,
                            Requests requests) {
     }
 

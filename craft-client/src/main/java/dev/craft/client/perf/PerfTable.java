@@ -46,8 +46,10 @@ public final class PerfTable {
                 e.requests().referenceStyle().predictRequests());
         line(t, "  queries charged                                %10d   %10d", e.requests().production().charged(),
                 e.requests().referenceStyle().charged());
-        line(t, "  test accuracy                                  %10.4f   %10.4f   same learning: %s",
-                e.productionAccuracy(), e.referenceStyleAccuracy(), e.sameLearning() ? "yes" : "NO");
+        line(t, "  test accuracy                                  %10.4f   %10.4f   equal: %s",
+                e.productionAccuracy(), e.referenceStyleAccuracy(), e.accuracyMatches() ? "yes" : "NO");
+        line(t, "  bit-identical learning: %s; same tuned prompt: %s; largest relative fitness difference %.2g",
+                e.identicalLearning() ? "yes" : "no", e.samePrompt() ? "yes" : "no", e.maxFitnessRelDiff());
         PerfReport.Artefact a = r.artefact();
         line(t, "");
         line(t, "Artefact: tuned/ %,d bytes (prompt offset %,d, refinement MLP %,d)", a.tunedBytes(), a.promptBytes(),

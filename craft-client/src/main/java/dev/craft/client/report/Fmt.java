@@ -48,6 +48,9 @@ final class Fmt {
             return count((long) v);
         }
         double a = Math.abs(v);
+        if (a < 1e-3) {
+            return String.format(Locale.ROOT, "%.2g", v);
+        }
         if (a < 1) {
             // 4 significant digits without trailing zeros: 0.0125, 0.3333
             return new java.math.BigDecimal(v).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();

@@ -83,7 +83,9 @@ class BenchmarksReportTest {
                 "| CMA-ES ask/tell + projection, critical path | 5.00 | 5.00 |",
                 "|   background eigendecomposition CPU time | 30.0 |  |",
                 "| training loop (s) | 20.0 | 80.0 |", "| predict requests | 202 | 8,002 |",
-                "Speed-up of the production client: **4.00×**", "Same learning in both runs", "**yes**",
+                "Speed-up of the production client: **4.00×**. Final accuracy equal: **yes**.",
+                "Bit-identical learning (metrics.csv apart from timings, tuned prompt and MLP): **no**; same tuned prompt: "
+                        + "**yes**; largest relative difference of a round's best or mean fitness: 2.5e-08.",
                 "| tuned/ ÷ model | 0.0125 (1/80) |");
         // the service file, including a column it did not know
         assertThat(md).contains("| prompts | classes | images | requests | forward ms (median) |", "| addedLater |",
@@ -177,7 +179,7 @@ class BenchmarksReportTest {
         PerfReport.Setup setup = new PerfReport.Setup("craft", "paper", "/data/split_zhou_Test.json", 16, 1, 3, 48, 30,
                 40, 512, 128);
         RoundProfile round = new RoundProfile(20, 2, 60, 5, 35, 30, 1, 0.33, 25, 10, 15, 8, 10, 100, 0.6, 0.05, 0.25, 0.10);
-        PerfReport.EndToEnd endToEnd = new PerfReport.EndToEnd(8000, 20, 80, 4, 22, 83, 0.5, 0.5, true,
+        PerfReport.EndToEnd endToEnd = new PerfReport.EndToEnd(8000, 20, 80, 4, 22, 83, 0.5, 0.5, true, false, true, 2.5e-8,
                 new PerfReport.Requests(new PerfReport.Traffic(202, 8002, 8002), new PerfReport.Traffic(8002, 8002, 8002)));
         PerfReport.Artefact artefact = new PerfReport.Artefact(100_000, 528, 99_000, 2_000_000L, 8_000_000L, 8_100_000L,
                 "counted", List.of(), 0.0125, 80.0);
