@@ -82,6 +82,8 @@ public final class CmaesState {
     private boolean lastAskDecomposed;
     /** A decomposition started at the end of tell(), joined by the next call that needs B and D. */
     private Future<?> pendingEigen;
+    /** C, B, D and the counters as they were when {@link #pendingEigen} started (what a snapshot stores). */
+    private BeforeDecomposition beforePendingEigen;
     // Timing of the decompositions (not part of the state). Written by one thread at a time: the
     // background thread while a decomposition is pending, the caller's otherwise.
     private volatile long foregroundEigenCpuNanos;
@@ -334,6 +336,8 @@ public final class CmaesState {
      */
     private void startEigenIfDue() {
         if (c != null && n >= BACKGROUND_EIGEN_MIN_DIMENSION && countEval - eigenEval > params.eigenUpdateGap()) {
+            beforePendingEigen = new BeforeDecomposition(symmetricCopy(c), copy(basis), d.clone(), eigenEval,
+                    eigenDecompositions);
             pendingEigen = EIGEN_EXECUTOR.submit(() -> {
                 long cpu = ThreadCpu.nanos();
                 updateEigensystem();
@@ -350,6 +354,7 @@ public final class CmaesState {
         }
         Future<?> pending = pendingEigen;
         pendingEigen = null;
+        beforePendingEigen = null;
         long start = System.nanoTime();
         try {
             pending.get();
@@ -696,31 +701,32 @@ public final class CmaesState {
 
     // ------------------------------------------------------------------ snapshot
 
-    /** A complete copy of the state; see {@link #restore(CmaesSnapshot)}. */
+    /**
+     * A complete copy of the state; see {@link #restore(CmaesSnapshot)}. While a background
+     * decomposition is running the snapshot does not wait for it: it records C, B, D and the counters
+     * from before it (a decomposition still due), which the restored state computes again, from the
+     * same C, with the same result. So a checkpoint after every round costs no wait, and the snapshot's
+     * content does not depend on how far the background thread got.
+     */
     public CmaesSnapshot snapshot() {
-        awaitEigen();
-        double[][] eig = null;
-        if (basis != null) {
-            eig = new double[n][];
-            for (int k = 0; k < n; k++) {
-                eig[k] = basis[k].clone();
-            }
-        }
+        BeforeDecomposition state = beforePendingEigen != null ? beforePendingEigen
+                : new BeforeDecomposition(c == null ? null : symmetricCopy(c), basis == null ? null : copy(basis),
+                        d.clone(), eigenEval, eigenDecompositions);
         return new CmaesSnapshot(
                 CmaesSnapshot.FORMAT_VERSION,
                 CmaesSnapshot.Settings.of(params),
                 mean.clone(),
                 sigma,
-                c == null ? null : covariance(),
+                c == null ? null : state.c(),
                 cDiag == null ? null : cDiag.clone(),
                 pSigma.clone(),
                 pC.clone(),
-                eig,
-                d.clone(),
+                state.basis(),
+                state.d(),
                 generation,
                 countEval,
-                eigenEval,
-                eigenDecompositions,
+                state.eigenEval(),
+                state.eigenDecompositions(),
                 rng.state(),
                 rng.hasSpare(),
                 rng.spare(),
@@ -728,6 +734,31 @@ public final class CmaesState {
                 bestX == null ? null : bestF,
                 bestHistory.clone(),
                 lastRange);
+    }
+
+    private record BeforeDecomposition(double[][] c, double[][] basis, double[] d, long eigenEval,
+                                       long eigenDecompositions) {
+    }
+
+    private static double[][] copy(double[][] matrix) {
+        double[][] out = new double[matrix.length][];
+        for (int k = 0; k < matrix.length; k++) {
+            out[k] = matrix[k].clone();
+        }
+        return out;
+    }
+
+    /** C from its upper triangle (the part the updates maintain). */
+    private static double[][] symmetricCopy(double[][] upper) {
+        int n = upper.length;
+        double[][] out = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = i; j < n; j++) {
+                out[i][j] = upper[i][j];
+                out[j][i] = upper[i][j];
+            }
+        }
+        return out;
     }
 
     /** Rebuilds a state that continues exactly where {@code s} was taken. */

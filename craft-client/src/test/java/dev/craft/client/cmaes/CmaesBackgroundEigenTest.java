@@ -48,7 +48,7 @@ class CmaesBackgroundEigenTest {
         assertThat(second.mean()).isEqualTo(first.mean());
         assertThat(first.eigenDecompositions()).isGreaterThanOrEqualTo(2);
 
-        // tell() of generation 8 may have started a decomposition; the snapshot joins it
+        // tell() of generation 8 may have started a decomposition; the snapshot does not wait for it
         CmaesState restored = CmaesState.restore(first.snapshot());
         for (int g = 0; g < 4; g++) {
             generation(first);
@@ -81,5 +81,23 @@ class CmaesBackgroundEigenTest {
         assertThat(smallTiming.backgroundDecompositions()).isZero();
         assertThat(smallTiming.waitNanos()).isZero();
         assertThat(smallTiming.foregroundCpuNanos()).isPositive();
+    }
+
+    @Test
+    void aSnapshotAfterEveryGenerationNeverWaitsAndEveryOneResumesTheSameTrajectory() {
+        CmaesState run = fresh();
+        generation(run);
+        for (int g = 1; g <= 10; g++) {
+            long waitedBefore = run.eigenTiming().waitNanos();
+            CmaesState resumed = CmaesState.restore(run.snapshot());   // as the trainer's checkpoint does
+            assertThat(run.eigenTiming().waitNanos()).isEqualTo(waitedBefore);
+
+            generation(run);
+            generation(resumed);
+            assertThat(resumed.mean()).as("resumed after generation %d", g).isEqualTo(run.mean());
+            assertThat(resumed.sigma()).isEqualTo(run.sigma());
+            assertThat(resumed.eigenDecompositions()).isEqualTo(run.eigenDecompositions());
+        }
+        assertThat(run.eigenDecompositions()).isGreaterThanOrEqualTo(3);
     }
 }
