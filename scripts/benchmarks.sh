@@ -123,9 +123,7 @@ stop_services() { for pid in "${service_pids[@]}"; do kill "$pid" 2>/dev/null ||
 trap stop_services EXIT
 
 # start_service NAME DIR PORT: starts vlm-service on the bundle and checks /v1/model against bundle.json.
-# The service of branch 'select' takes --vlm.model.bundle=tiny|DIR; older ones take --vlm.model.bundle-dir
-# and serve the embedded tiny bundle by default (and ignore the unknown --vlm.model.bundle). Both are
-# passed accordingly, and the served modelId is checked, so a service that ignored them is caught.
+# The served modelId is checked against bundle.json, so a service that loaded another bundle is caught.
 start_service() {
   local name="$1" dir="$2" at="$3" args expected data
   data="$(absolute "$work")/service-data-$1"
@@ -133,7 +131,7 @@ start_service() {
     args=(--vlm.model.bundle=tiny)
     expected=$(sed -n 's/.*"modelId" *: *"\([^"]*\)".*/\1/p' deploy/models/bundles/tiny/bundle.json)
   else
-    args=(--vlm.model.bundle-dir="$dir")
+    args=(--vlm.model.bundle="$dir")
     expected=$(sed -n 's/.*"modelId" *: *"\([^"]*\)".*/\1/p' "$dir/bundle.json")
   fi
   mkdir -p "$data"

@@ -34,7 +34,7 @@ class BenchPerfEndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
-        service = ServiceProcess.start(work.resolve("service-data"), "perf:" + KEY + ":100000");
+        service = ServiceProcess.start(ServiceProcess.TINY, work.resolve("service-data"), "perf:" + KEY + ":100000");
     }
 
     @AfterAll
