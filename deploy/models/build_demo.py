@@ -54,7 +54,7 @@ DESCRIPTION = (
 TEMPLATE = "a photo of a {}."
 EMBED_DIM = 256
 FEATURE_LAYER = "block_13_expand_relu"
-IMAGE_SIZE = 224
+IMAGE_SIZE = 160             # 224 (nsfwjs' size) measured too: same MNIST/F-MNIST accuracy, 2x the time
 CONTEXT_LENGTH = 128
 ALIGN_PER_CLASS = 200        # Fashion-MNIST training images per class used to fit the projections
 EXPORT_PER_CLASS = 100       # images per class in each exported ImageFolder split
@@ -67,14 +67,15 @@ REFERENCE_CLASSES = ["t-shirt", "ankle boot", "seven"]
 # Documented minimums (check_bundle.py fails the build below them): measured value minus a margin
 # (see docs/models.md for the measured values).
 PARITY_BOUNDS = {"text": {"hidden": 1e-4, "pooled": 1e-5}, "image": {"spatial": 1e-3, "pooled": 1e-4}}
-# (dataset key, "zero-shot" | "probe") -> floor; measured values in the comments (2 threads)
+# (dataset key, "zero-shot" | "probe") -> floor; measured values (160 px, 2 threads) in the comments.
+# Zero-shot outside Fashion-MNIST is at chance (0.10): those floors only catch a broken pipeline.
 FLOORS = {
-    ("fashion-mnist", "zero-shot"): 0.70,   # provisional
-    ("fashion-mnist", "probe"): 0.65,
-    ("mnist", "zero-shot"): 0.0,
-    ("mnist", "probe"): 0.80,
-    ("dtd10", "zero-shot"): 0.0,
-    ("dtd10", "probe"): 0.55,
+    ("fashion-mnist", "zero-shot"): 0.78,   # 0.843 (aligned vocabulary, not zero-shot)
+    ("fashion-mnist", "probe"): 0.65,       # 0.736
+    ("mnist", "zero-shot"): 0.05,           # 0.101
+    ("mnist", "probe"): 0.80,               # 0.884
+    ("dtd10", "zero-shot"): 0.04,           # 0.097
+    ("dtd10", "probe"): 0.58,               # 0.663
 }
 
 
@@ -223,17 +224,18 @@ def main() -> None:
                                              "../shared/assets/coop-splits", split_file, datasets.DTD_LICENCE))
     lap("datasets ready (%s)" % ", ".join("%s -> %s" % kv for kv in exported.items()))
 
-    # ---- image tower parity vs tfjs: two random images and two real ones, at the bundle's input size
+    # ---- image tower parity vs tfjs: two random images and two real ones, at the Keras model's input size
+    # (224; the tower is fully convolutional, the same weights serve the bundle's size)
     g = torch.Generator().manual_seed(REF_SEED)
-    real = [datasets.preprocess(fm_test.image(0), IMAGE_SIZE), datasets.preprocess(mn_test.image(0), IMAGE_SIZE)]
-    parity_pixels = torch.cat([torch.rand(2, 3, IMAGE_SIZE, IMAGE_SIZE, generator=g),
-                               torch.from_numpy(np.stack(real))])
+    size = mobilenet.INPUT_SIZE
+    real = [datasets.preprocess(fm_test.image(0), size), datasets.preprocess(mn_test.image(0), size)]
+    parity_pixels = torch.cat([torch.rand(2, 3, size, size, generator=g), torch.from_numpy(np.stack(real))])
     ip = mobilenet.parity_check(image_paths["package"], {FEATURE_LAYER: tower}, parity_pixels)[FEATURE_LAYER]
     tfjs_against = "TensorFlow.js %s CPU backend (npm @tensorflow/tfjs-layers)" % mobilenet.TFJS_PACKAGES[0].split("@")[-1]
     parity.append({"tower": "image", "against": tfjs_against,
-                   "inputs": "4 images at %d px (2 uniform random, 1 Fashion-MNIST, 1 MNIST)" % IMAGE_SIZE,
-                   "metric": "max abs diff of the %s output [4,%d,14,14] (values up to %.2f)"
-                             % (FEATURE_LAYER, tower.feature_dim, ip["spatialScale"]),
+                   "inputs": "4 images at %d px (2 uniform random, 1 Fashion-MNIST, 1 MNIST)" % size,
+                   "metric": "max abs diff of the %s output [4,%d,%d,%d] (values up to %.2f)"
+                             % ((FEATURE_LAYER, tower.feature_dim) + ip["shape"] + (ip["spatialScale"],)),
                    "value": ip["spatial"], "bound": PARITY_BOUNDS["image"]["spatial"]})
     parity.append({"tower": "image", "against": tfjs_against, "inputs": "the same images",
                    "metric": "max abs diff of the average-pooled %d-d features (values up to %.2f; min cosine %.7f)"
