@@ -85,6 +85,7 @@ if ! flock -n 9; then
 fi
 
 tmp=$(mktemp -d "$cache/bundles/.$name.tmp-XXXXXX")
+chmod 755 "$tmp"   # mktemp makes it private; the bundle is read by the service, maybe as another user
 cleanup() { rm -rf "$tmp"; }
 trap cleanup EXIT
 start=$(date +%s)
