@@ -84,6 +84,8 @@ if ! flock -n 9; then
   fi
 fi
 
+# under the lock: what an earlier build killed with SIGKILL left behind is garbage
+rm -rf "$cache/bundles/.$name.tmp-"* "$cache/bundles/.$name.old-"*
 tmp=$(mktemp -d "$cache/bundles/.$name.tmp-XXXXXX")
 chmod 755 "$tmp"   # mktemp makes it private; the bundle is read by the service, maybe as another user
 cleanup() { rm -rf "$tmp"; }
