@@ -37,6 +37,9 @@ class BuiltBundleParityTest {
         BundleReference reference = BundleReference.read(bundle.directory().resolve("reference.json"));
         try (DualEncoderModel model = BundleLoader.load(bundle.directory(), Device.cpu())) {
             assertThat(model.manifest().name()).isEqualTo(name);
+            // demo is aligned on Fashion-MNIST only; bench maps any class name into the ImageNet classifier
+            assertThat(model.manifest().vocabulary()).isEqualTo(name.equals("demo") ? "closed" : "open");
+            assertThat(model.manifest().text().pooling()).isEqualTo("mean");
             assertThat(model.manifest().modelId()).isEqualTo(reference.json().get("modelId").asString());
             reference.assertImageFeaturesMatch(model);
             reference.assertLogitsMatch(model, reference.classPrompts(model));
