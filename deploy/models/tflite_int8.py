@@ -177,10 +177,13 @@ class Int8Reference:
         sh, sw = op.options["stride_h"], op.options["stride_w"]
         b, h, wd, _ = x.shape
         oh, ow = (h - kh) // sh + 1, (wd - kw) // sw + 1
-        cols = np.empty((b, oh, ow, kh, kw, i), dtype=np.float64)
-        for dy in range(kh):
-            for dx in range(kw):
-                cols[:, :, :, dy, dx, :] = x[:, dy:dy + sh * (oh - 1) + 1:sh, dx:dx + sw * (ow - 1) + 1:sw, :]
+        if kh == 1 and kw == 1:
+            cols = x[:, ::sh, ::sw, :].astype(np.float64)
+        else:
+            cols = np.empty((b, oh, ow, kh, kw, i), dtype=np.float64)
+            for dy in range(kh):
+                for dx in range(kw):
+                    cols[:, :, :, dy, dx, :] = x[:, dy:dy + sh * (oh - 1) + 1:sh, dx:dx + sw * (ow - 1) + 1:sw, :]
         acc = cols.reshape(-1, kh * kw * i) @ w.reshape(o, -1).T
         acc = np.rint(acc).astype(np.int64).reshape(b, oh, ow, o) + b_t.data.astype(np.int64)
         return self._requantize(acc, op, w_t.quant.scale)

@@ -64,17 +64,17 @@ class InvertedResidual(nn.Module):
 
 
 class MobileNetV2(nn.Module):
-    """forward(pixels [B,3,224,224], already normalised to the graph's float input) -> pooled features
-    [B,1280]; classifier: the 1000-class fully connected layer (logits, before softmax)."""
+    """forward(pixels [B,3,S,S], already normalised to the graph's float input) -> average-pooled features
+    [B,1280] (the input of the classifier, which mobilenet_from_tflite returns separately)."""
 
-    def __init__(self, stem: ConvUnit, blocks: List[InvertedResidual], head: ConvUnit, classifier: nn.Linear,
+    def __init__(self, stem: ConvUnit, blocks: List[InvertedResidual], head: ConvUnit, input_resolution: int,
                  tensors: Tuple[int, int, int]):
         super().__init__()
         self.input_tensor, self.pooled_tensor, self.logits_tensor = tensors
+        self.input_resolution = input_resolution
         self.stem = stem
         self.blocks = nn.ModuleList(blocks)
         self.head = head
-        self.classifier = classifier
 
     def forward(self, pixels: torch.Tensor) -> torch.Tensor:
         x = pixels.contiguous(memory_format=torch.channels_last)
@@ -83,9 +83,6 @@ class MobileNetV2(nn.Module):
             x = block(x)
         x = self.head(x)
         return x.mean(dim=(2, 3))
-
-    def logits(self, pixels: torch.Tensor) -> torch.Tensor:
-        return self.classifier(self.forward(pixels))
 
 
 # ----------------------------------------------------------------------------- conversion
@@ -161,7 +158,8 @@ def _conv_unit(graph: Graph, cur: _Cursor, x: int) -> Tuple[ConvUnit, int]:
     return unit, op.outputs[0]
 
 
-def mobilenet_from_tflite(graph: Graph) -> MobileNetV2:
+def mobilenet_from_tflite(graph: Graph) -> Tuple[MobileNetV2, nn.Linear]:
+    """(the feature extractor up to the pooled features, the classifier layer)."""
     cur = _Cursor(graph)
     x = graph.inputs[0]
     if cur.peek().op == "QUANTIZE":
@@ -211,7 +209,9 @@ def mobilenet_from_tflite(graph: Graph) -> MobileNetV2:
         raise ValueError("operator %d (%s) was not converted" % (cur.i, cur.peek().op))
     first = graph.operators[0]
     input_tensor = first.outputs[0] if first.op == "QUANTIZE" else graph.inputs[0]
-    return MobileNetV2(stem, blocks, head, classifier, (input_tensor, mean.outputs[0], fc.outputs[0])).eval()
+    size = int(graph.tensors[graph.inputs[0]].shape[1])
+    features = MobileNetV2(stem, blocks, head, size, (input_tensor, mean.outputs[0], fc.outputs[0]))
+    return features.eval(), classifier.eval()
 
 
 def input_normalisation(graph: Graph) -> Tuple[float, float]:

@@ -19,7 +19,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from image_data import normalise
+from imagenet_data import normalise
 from tflite_int8 import Int8Reference, round_half_away
 from tflite_model import Graph
 from tflite_mobilenet import ConvUnit, MobileNetV2
@@ -43,7 +43,8 @@ def _unit64(unit: ConvUnit, x: torch.Tensor) -> torch.Tensor:
     return torch.clamp(x, 0.0, 6.0) if unit.relu6 else x
 
 
-def per_op_check(model: MobileNetV2, graph: Graph, ref: Int8Reference, values: Dict[int, np.ndarray]) -> dict:
+def per_op_check(model: MobileNetV2, classifier: torch.nn.Linear, graph: Graph, ref: Int8Reference,
+                 values: Dict[int, np.ndarray]) -> dict:
     """Each float op fed the int8 reference's input; returns the largest difference in output quanta and the
     share of output elements that differ, over all ops."""
     fq = _FakeQuant(graph)
@@ -74,14 +75,15 @@ def per_op_check(model: MobileNetV2, graph: Graph, ref: Int8Reference, values: D
             x = block.out_tensor
         check(_unit64(model.head, real(x)), model.head.out_tensor)
         check(real(model.head.out_tensor).mean(dim=(2, 3)), model.pooled_tensor)
-        check(real(model.pooled_tensor) @ model.classifier.weight.double().T + model.classifier.bias.double(),
+        check(real(model.pooled_tensor) @ classifier.weight.double().T + classifier.bias.double(),
               model.logits_tensor)
         probs = [op.outputs[0] for op in graph.operators if op.op == "SOFTMAX"][0]
         check(torch.softmax(real(model.logits_tensor), dim=-1), probs)
     return {"ops": ops, "maxQuantaDiff": worst, "shareDiffering": differing / total}
 
 
-def compare(model: MobileNetV2, graph: Graph, images_uint8: np.ndarray, mean: float, std: float) -> dict:
+def compare(model: MobileNetV2, classifier: torch.nn.Linear, graph: Graph, images_uint8: np.ndarray, mean: float,
+            std: float) -> dict:
     """images_uint8 [N, S, S, 3] (resized and cropped as the service does). Returns the parity numbers and
     the int8 and float top-1 predictions."""
     ref = Int8Reference(graph)
@@ -91,10 +93,12 @@ def compare(model: MobileNetV2, graph: Graph, images_uint8: np.ndarray, mean: fl
     int8_probs = ref.dequantize(probs_index, values[probs_index])
     pixels = torch.from_numpy(normalise(images_uint8, mean, std))
     with torch.no_grad():
-        logits = model.classifier(model(pixels)).double()
+        logits = classifier(model(pixels)).double()
     probs = torch.softmax(logits, dim=-1).numpy()
     logits = logits.numpy()
-    per_op = per_op_check(model, graph, ref, values)
+    per_op = per_op_check(model, classifier, graph, ref, values)
+    q = graph.tensors[model.logits_tensor].quant
+    lo, hi = [float(q.scale[0]) * (v - float(q.zero_point[0])) for v in (-128, 127)]   # int8 logit range
     return {
         "images": int(images_uint8.shape[0]),
         "perOp": per_op,
@@ -103,6 +107,7 @@ def compare(model: MobileNetV2, graph: Graph, images_uint8: np.ndarray, mean: fl
         "logitsMaxAbsDiff": float(np.abs(logits - int8_logits).max()),
         "logitsMeanAbsDiff": float(np.abs(logits - int8_logits).mean()),
         "logitsRange": [float(int8_logits.min()), float(int8_logits.max())],
+        "logitsClampedMaxAbsDiff": float(np.abs(np.clip(logits, lo, hi) - int8_logits).max()),
         "probsMaxAbsDiff": float(np.abs(probs - int8_probs).max()),
         "top1Agreement": float(np.mean(logits.argmax(1) == int8_probs.argmax(1))),
         "int8Top1": int8_probs.argmax(1),
