@@ -88,14 +88,24 @@ def _logistic(x: torch.Tensor, y: torch.Tensor, classes: int, l2: float) -> torc
     return w.detach()
 
 
-def linear_probe(train_features: np.ndarray, train_labels: np.ndarray, test_features: np.ndarray,
-                 test_labels: np.ndarray, shots: int, seeds: Sequence[int], l2: float = 1e-3) -> Dict[str, object]:
-    """k-shot logistic regression on standardised frozen features; {"mean", "perSeed"}."""
-    classes = int(max(train_labels.max(), test_labels.max())) + 1
-    accs: List[float] = []
+def probe_shots(train_labels: np.ndarray, shots: int, seeds: Sequence[int]) -> List[np.ndarray]:
+    """The k-shot training indices drawn for each seed (k per class, seeded permutation)."""
+    labels = np.asarray(train_labels)
+    out = []
     for seed in seeds:
         rng = np.random.RandomState(seed)
-        idx = np.concatenate([rng.permutation(np.flatnonzero(train_labels == c))[:shots] for c in range(classes)])
+        out.append(np.concatenate([rng.permutation(np.flatnonzero(labels == c))[:shots]
+                                   for c in range(int(labels.max()) + 1)]))
+    return out
+
+
+def linear_probe(train_features: np.ndarray, train_labels: np.ndarray, test_features: np.ndarray,
+                 test_labels: np.ndarray, shots: int, seeds: Sequence[int], l2: float = 1e-3) -> Dict[str, object]:
+    """k-shot logistic regression on standardised frozen features; {"mean", "perSeed"}. train_features
+    may hold only the rows that probe_shots selects (others may be zero)."""
+    classes = int(max(train_labels.max(), test_labels.max())) + 1
+    accs: List[float] = []
+    for idx in probe_shots(train_labels, shots, seeds):
         xtr = torch.from_numpy(np.asarray(train_features[idx], dtype=np.float32))
         mu, sd = xtr.mean(0), xtr.std(0).clamp(min=1e-6)
         w = _logistic((xtr - mu) / sd, torch.from_numpy(np.asarray(train_labels[idx], dtype=np.int64)), classes, l2)

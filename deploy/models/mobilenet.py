@@ -46,8 +46,10 @@ def _node(args: List[str], what: str) -> None:
     proc = subprocess.run(["node", NODE_SCRIPT] + args, env=env, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, universal_newlines=True)
     if proc.returncode != 0:
-        lines = [ln for ln in proc.stdout.strip().splitlines() if ln.strip()]
-        raise parts.PartError("%s failed: %s" % (what, lines[-1] if lines else "no output"))
+        lines = [ln.strip() for ln in proc.stdout.strip().splitlines()
+                 if ln.strip() and not ln.strip().startswith("at ") and "=====" not in ln]
+        errors = [ln for ln in lines if "Error" in ln] or lines
+        raise parts.PartError("%s failed: %s" % (what, errors[0] if errors else "no output"))
 
 
 def fetch() -> Dict[str, str]:
@@ -240,7 +242,7 @@ def parity_check(package_dir: str, towers: Dict[str, MobileNetV2Tower], pixels: 
         offset += n
         pooled_mine, pooled_ref = mine.mean(dim=(2, 3)), ref.mean(dim=(2, 3))
         cos = F.cosine_similarity(pooled_mine, pooled_ref, dim=1).min()
-        out[name] = {"spatial": float((mine - ref).abs().max()), "spatialScale": float(ref.abs().max()),
+        out[name] = {"shape": tuple(mine.shape[2:]), "spatial": float((mine - ref).abs().max()), "spatialScale": float(ref.abs().max()),
                      "pooled": float((pooled_mine - pooled_ref).abs().max()),
                      "pooledScale": float(pooled_ref.abs().max()), "minCosine": float(cos)}
     if offset != flat.size:
