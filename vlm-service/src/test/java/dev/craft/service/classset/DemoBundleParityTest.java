@@ -11,8 +11,6 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,16 +26,9 @@ class DemoBundleParityTest {
     private static DualEncoderModel model;
     private static BundleReference reference;
 
-    static Path bundleDir() {
-        String cache = System.getenv("CRAFT_CACHE");
-        Path root = cache == null || cache.isBlank()
-                ? Path.of(System.getProperty("user.home"), ".cache", "craft") : Path.of(cache);
-        return root.resolve("bundles").resolve("demo");
-    }
-
     @BeforeAll
     static void load() throws Exception {
-        Path dir = bundleDir();
+        Path dir = BuiltBundles.dir("demo");
         Assumptions.assumeTrue(Files.isRegularFile(dir.resolve(".complete")),
                 "demo bundle not built at " + dir + "; run deploy/models/build_bundle.sh demo");
         model = BundleLoader.load(dir, Device.cpu());
@@ -65,14 +56,6 @@ class DemoBundleParityTest {
 
     @Test
     void logitsOfClassPromptsBuiltByTheServiceMatchPython() {
-        List<String> names = new ArrayList<>();
-        reference.json().get("classNames").forEach(n -> names.add(n.asString()));
-        ClassPrompts built = ClassPrompts.build(model, PromptTemplate.parse(reference.json().get("template").asString()),
-                names);
-        ClassPrompts expected = reference.classPrompts(model);
-        assertThat(built.contextTokens()).isEqualTo(reference.json().get("prefixLength").asInt());
-        assertThat(built.endPositions()).containsExactly(expected.endPositions());
-        assertThat(built.embeddings()).containsExactly(expected.embeddings());
-        reference.assertLogitsMatch(model, built);
+        BuiltBundles.assertServiceBuiltPromptsMatch(model, reference);
     }
 }
