@@ -199,7 +199,8 @@ def read_tflite(path: str) -> Graph:
         if type_id not in TENSOR_TYPES:
             raise ValueError("tensor %d has unsupported type %d" % (i, type_id))
         dtype = TENSOR_TYPES[type_id]
-        shape = [int(s) for s in (t.vector(0, np.int32) if t.vector(0, np.int32) is not None else [])]
+        dims = t.vector(0, np.int32)
+        shape = [] if dims is None else [int(d) for d in dims]
         data = None
         buffer_index = t.scalar(2, "<I", 0)
         if buffer_index > 0:
