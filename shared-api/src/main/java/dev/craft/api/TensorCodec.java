@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -45,12 +46,24 @@ public final class TensorCodec {
 
     /** Writes a tensor whose values start at {@code offset} in {@code data}. */
     public static void write(int[] shape, float[] data, int offset, OutputStream out) throws IOException {
+        long count = Tensor.elementCount(shape);
+        if (offset < 0 || offset + count > data.length) {
+            throw new IllegalArgumentException("shape needs " + count + " values past offset " + offset);
+        }
+        write(shape, FloatBuffer.wrap(data, offset, (int) count), out);
+    }
+
+    /**
+     * Writes a tensor whose values are the remaining ones of {@code data}, in any byte order and heap or direct
+     * (for example a view of native memory); {@code data}'s position is left as it was.
+     */
+    public static void write(int[] shape, FloatBuffer data, OutputStream out) throws IOException {
         if (shape.length > MAX_RANK) {
             throw new IllegalArgumentException("rank " + shape.length + " exceeds " + MAX_RANK);
         }
         long count = Tensor.elementCount(shape);
-        if (offset + count > data.length) {
-            throw new IllegalArgumentException("shape needs " + count + " values past offset " + offset);
+        if (count != data.remaining()) {
+            throw new IllegalArgumentException("shape needs " + count + " values, the buffer holds " + data.remaining());
         }
         ByteBuffer header = ByteBuffer.allocate(headerBytes(shape.length)).order(ByteOrder.LITTLE_ENDIAN);
         header.put(MAGIC).put(VERSION).put(DTYPE_FLOAT32).putShort((short) shape.length);
@@ -59,14 +72,13 @@ public final class TensorCodec {
         }
         out.write(header.array());
         ByteBuffer chunk = ByteBuffer.allocate(4 * (int) Math.min(count, CHUNK_FLOATS)).order(ByteOrder.LITTLE_ENDIAN);
-        int pos = offset;
-        int end = offset + (int) count;
-        while (pos < end) {
-            int n = Math.min(CHUNK_FLOATS, end - pos);
+        FloatBuffer source = data.duplicate();
+        while (source.hasRemaining()) {
+            int n = Math.min(CHUNK_FLOATS, source.remaining());
             chunk.clear();
-            chunk.asFloatBuffer().put(data, pos, n);
+            chunk.asFloatBuffer().put(source.slice().limit(n));
+            source.position(source.position() + n);
             out.write(chunk.array(), 0, 4 * n);
-            pos += n;
         }
     }
 

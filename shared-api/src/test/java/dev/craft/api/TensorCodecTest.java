@@ -5,6 +5,9 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.HexFormat;
 
@@ -33,6 +36,26 @@ class TensorCodecTest {
         Tensor back = TensorCodec.read(new ByteArrayInputStream(TensorCodec.encode(tensor)), values.length);
         assertThat(back.shape()).containsExactly(3, 66_667, 1);
         assertThat(Arrays.equals(back.data(), values)).isTrue();
+    }
+
+    @Test
+    void writesDirectBuffersOfEitherByteOrderAsTheArrayForm() throws IOException {
+        float[] values = new float[150_003];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) Math.cos(i) * i;
+        }
+        int[] shape = {3, 50_001};
+        byte[] expected = TensorCodec.encode(new Tensor(shape, values));
+        for (ByteOrder order : new ByteOrder[] {ByteOrder.BIG_ENDIAN, ByteOrder.LITTLE_ENDIAN}) {
+            FloatBuffer direct = ByteBuffer.allocateDirect(4 * values.length).order(order).asFloatBuffer().put(values);
+            direct.flip();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            TensorCodec.write(shape, direct.asReadOnlyBuffer(), out);
+            assertThat(out.toByteArray()).isEqualTo(expected);
+            assertThat(direct.position()).isZero();
+        }
+        assertThatThrownBy(() -> TensorCodec.write(new int[] {2}, FloatBuffer.allocate(3), new ByteArrayOutputStream()))
+                .hasMessageContaining("needs 2 values, the buffer holds 3");
     }
 
     @Test

@@ -40,6 +40,11 @@ class ClassSetRepository {
                 .optional();
     }
 
+    boolean exists(String tenant, String id) {
+        return jdbc.sql("SELECT COUNT(*) FROM class_set WHERE tenant = ? AND id = ?")
+                .params(tenant, id).query(Integer.class).single() > 0;
+    }
+
     List<StoredClassSet> list(String tenant) {
         return jdbc.sql("SELECT id, tenant, template, class_names, created_at FROM class_set WHERE tenant = ? ORDER BY created_at, id")
                 .param(tenant)

@@ -69,14 +69,26 @@ public class ClassSetService {
 
     /** The prompt embeddings of a class set the tenant owns; 404 for any other id. */
     public ClassPrompts prompts(Tenant tenant, String id) {
+        ClassPrompts compiled = prompts.get(requireId(id));
+        if (compiled != null) {
+            // Compiled already: the database only has to confirm that the tenant still owns it (no class names read).
+            if (!repository.exists(tenant.name(), id)) {
+                throw ApiException.notFound("class set", id);
+            }
+            return compiled;
+        }
         return promptsOf(find(tenant, id));
     }
 
     private StoredClassSet find(Tenant tenant, String id) {
+        return repository.find(tenant.name(), requireId(id)).orElseThrow(() -> ApiException.notFound("class set", id));
+    }
+
+    private static String requireId(String id) {
         if (id == null || id.isBlank()) {
             throw ApiException.badRequest(ProblemTypes.MALFORMED_REQUEST, "classSetId is required");
         }
-        return repository.find(tenant.name(), id).orElseThrow(() -> ApiException.notFound("class set", id));
+        return id;
     }
 
     private ClassPrompts promptsOf(StoredClassSet stored) {

@@ -45,6 +45,12 @@ class DatasetRepository {
                 .params(tenant, id).query(rows).optional();
     }
 
+    /** The model that encoded a dataset of the tenant, read without its file names. */
+    Optional<String> modelId(String tenant, String id) {
+        return jdbc.sql("SELECT model_id FROM dataset WHERE tenant = ? AND id = ?")
+                .params(tenant, id).query(String.class).optional();
+    }
+
     List<StoredDataset> list(String tenant) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM dataset WHERE tenant = ? ORDER BY created_at, id")
                 .param(tenant).query(rows).list();

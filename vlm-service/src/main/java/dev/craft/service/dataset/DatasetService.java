@@ -98,10 +98,12 @@ public class DatasetService {
 
     /** Normalised image features [N, E] of a dataset the tenant owns; 404 for any other id. */
     public Tensor features(Tenant tenant, String id) {
-        StoredDataset dataset = find(tenant, id);
-        if (!dataset.modelId().equals(model.manifest().modelId())) {
+        // Only the model id: the file names (a JSON list of up to 20,000 names) are not needed per predict.
+        String encodedBy = repository.modelId(tenant.name(), requireId(id))
+                .orElseThrow(() -> ApiException.notFound("dataset", id));
+        if (!encodedBy.equals(model.manifest().modelId())) {
             throw new ApiException(HttpStatus.CONFLICT, ProblemTypes.DATASET_MODEL_MISMATCH,
-                    "dataset '" + id + "' was encoded by model " + dataset.modelId() + ", but "
+                    "dataset '" + id + "' was encoded by model " + encodedBy + ", but "
                             + model.manifest().modelId() + " is served now; upload the images again");
         }
         Tensor cached = cache.get(id);
@@ -118,10 +120,14 @@ public class DatasetService {
     }
 
     private StoredDataset find(Tenant tenant, String id) {
+        return repository.find(tenant.name(), requireId(id)).orElseThrow(() -> ApiException.notFound("dataset", id));
+    }
+
+    private static String requireId(String id) {
         if (id == null || id.isBlank()) {
             throw ApiException.badRequest(ProblemTypes.MALFORMED_REQUEST, "datasetId is required");
         }
-        return repository.find(tenant.name(), id).orElseThrow(() -> ApiException.notFound("dataset", id));
+        return id;
     }
 
     private void deleteQuietly(String id) {

@@ -91,6 +91,11 @@ public final class DualEncoderModel implements AutoCloseable {
         return rootManager.newSubManager(device);
     }
 
+    /** Engine arrays currently held by requests (0 when idle: every request releases its tensors). */
+    public int arraysInUse() {
+        return rootManager.getManagedArrays().size();
+    }
+
     /**
      * Encodes preprocessed images.
      *

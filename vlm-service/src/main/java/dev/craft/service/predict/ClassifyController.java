@@ -2,7 +2,6 @@ package dev.craft.service.predict;
 
 import dev.craft.api.ApiHeaders;
 import dev.craft.api.CraftMediaTypes;
-import dev.craft.api.LogitsResponse;
 import dev.craft.api.ProblemTypes;
 import dev.craft.api.TensorCodec;
 import dev.craft.api.TensorFormatException;
@@ -48,7 +47,7 @@ class ClassifyController {
 
     @PostMapping(path = "/v1/classify", consumes = MediaType.MULTIPART_FORM_DATA_VALUE,
             produces = {MediaType.APPLICATION_JSON_VALUE, CraftMediaTypes.TENSOR})
-    ResponseEntity<LogitsResponse> classify(@RequestParam("classSetId") String classSetId,
+    ResponseEntity<ComputedLogits> classify(@RequestParam("classSetId") String classSetId,
                                             @RequestPart(name = "images", required = false) List<MultipartFile> images,
                                             @RequestPart(name = "prompt", required = false) Part prompt,
                                             @RequestHeader(name = ApiHeaders.IDEMPOTENCY_KEY, required = false) String key)

@@ -1,6 +1,5 @@
 package dev.craft.service.predict;
 
-import dev.craft.api.LogitsResponse;
 import dev.craft.api.ProblemTypes;
 import dev.craft.api.Tensor;
 import dev.craft.service.VlmProperties;
@@ -63,8 +62,8 @@ class ClassifyService {
         return metered.run(tenant, ENDPOINT, 1, idempotencyKey, digest.hex(), () -> {
             Tensor features = encode(images);
             int n = features.shape()[0];
-            float[] values = gate.run(() -> computer.logits(features.data(), n, classes, batch.values(), 1));
-            return new LogitsResponse(new int[] {n, classes.classCount()}, values);
+            return gate.run(() -> computer.logits(features.data(), n, classes, batch.values(), 1))
+                    .reshape(n, classes.classCount());
         });
     }
 

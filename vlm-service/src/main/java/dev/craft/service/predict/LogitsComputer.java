@@ -28,14 +28,26 @@ public class LogitsComputer {
      * @param images  normalised image features [N, E]
      * @param classes the class prompts
      * @param prompts P offsets, each L x d, row-major
-     * @return logits [P, N, K], row-major
+     * @return logits [P, N, K], in the engine's memory until the caller closes them
      */
-    public float[] logits(float[] images, int n, ClassPrompts classes, float[] prompts, int p) {
+    public ComputedLogits logits(float[] images, int n, ClassPrompts classes, float[] prompts, int p) {
         int e = model.embedDim();
-        try (NDManager manager = model.newManager()) {
-            NDArray text = manager.create(textFeatures(manager, classes, prompts, p), new Shape(p, classes.classCount(), e));
-            NDArray image = manager.create(images, new Shape(n, e));
-            return image.matMul(text.transpose(0, 2, 1)).mul(model.logitScale()).toFloatArray();
+        NDManager manager = model.newManager();
+        try {
+            NDArray logits;
+            try (NDManager scratch = manager.newSubManager()) {
+                // The scale multiplies the P x K text features rather than the P x N x K product: the same logits
+                // (up to float rounding) without another pass over, and another copy of, the largest array.
+                NDArray text = scratch.create(textFeatures(scratch, classes, prompts, p), new Shape(p, classes.classCount(), e))
+                        .mul(model.logitScale());
+                NDArray image = scratch.create(images, new Shape(n, e));
+                logits = image.matMul(text.transpose(0, 2, 1));
+                logits.attach(manager);
+            }
+            return new ComputedLogits(manager, logits);
+        } catch (RuntimeException | Error failure) {
+            manager.close();
+            throw failure;
         }
     }
 

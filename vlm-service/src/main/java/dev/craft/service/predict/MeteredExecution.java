@@ -1,6 +1,5 @@
 package dev.craft.service.predict;
 
-import dev.craft.api.LogitsResponse;
 import dev.craft.api.ProblemTypes;
 import dev.craft.service.auth.Tenant;
 import dev.craft.service.metering.Charge;
@@ -33,31 +32,45 @@ class MeteredExecution {
     }
 
     MeteredResult run(Tenant tenant, String endpoint, long queries, String idempotencyKey, String digest,
-                      Supplier<LogitsResponse> computation) {
+                      Supplier<ComputedLogits> computation) {
         String key = validKey(idempotencyKey);
         Timer.Sample sample = Timer.start(registry);
         try {
             Optional<QuotaLedger.PriorCharge> prior = key == null ? Optional.empty() : ledger.priorCharge(tenant, key);
             if (prior.isPresent()) {
                 requireSameRequest(prior.get(), key, endpoint, digest);
-                LogitsResponse logits = computation.get();
-                var usage = ledger.usage(tenant);
-                return new MeteredResult(logits, new Charge(0, usage.queries(), usage.remaining()), true);
+                ComputedLogits logits = computation.get();
+                return releasingOnFailure(logits, () -> {
+                    var usage = ledger.usage(tenant);
+                    return new MeteredResult(logits, new Charge(0, usage.queries(), usage.remaining()), true);
+                });
             }
             try (Reservation reservation = ledger.reserve(tenant, endpoint, queries)) {
-                LogitsResponse logits = computation.get();
-                Charge charge = reservation.commit(key, digest);
-                if (charge.queries() == 0) {
-                    // A concurrent request with the same key was charged first: this one is its replay.
-                    requireSameRequest(ledger.priorCharge(tenant, key).orElseThrow(), key, endpoint, digest);
-                }
-                return new MeteredResult(logits, charge, charge.queries() == 0);
+                ComputedLogits logits = computation.get();
+                return releasingOnFailure(logits, () -> {
+                    Charge charge = reservation.commit(key, digest);
+                    if (charge.queries() == 0) {
+                        // A concurrent request with the same key was charged first: this one is its replay.
+                        requireSameRequest(ledger.priorCharge(tenant, key).orElseThrow(), key, endpoint, digest);
+                    }
+                    return new MeteredResult(logits, charge, charge.queries() == 0);
+                });
             }
         } finally {
             sample.stop(Timer.builder("vlm.predict.duration")
                     .description("Time to answer a metered request, queueing included")
                     .tag("endpoint", endpoint)
                     .register(registry));
+        }
+    }
+
+    /** The logits' native memory goes back at once when no answer will carry them. */
+    private static MeteredResult releasingOnFailure(ComputedLogits logits, Supplier<MeteredResult> settle) {
+        try {
+            return settle.get();
+        } catch (RuntimeException | Error failure) {
+            logits.close();
+            throw failure;
         }
     }
 

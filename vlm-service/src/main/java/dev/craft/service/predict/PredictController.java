@@ -2,7 +2,6 @@ package dev.craft.service.predict;
 
 import dev.craft.api.ApiHeaders;
 import dev.craft.api.CraftMediaTypes;
-import dev.craft.api.LogitsResponse;
 import dev.craft.api.PredictFrame;
 import dev.craft.api.PredictRequest;
 import dev.craft.api.ProblemTypes;
@@ -34,14 +33,14 @@ class PredictController {
 
     @PostMapping(path = "/v1/predict", consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = {MediaType.APPLICATION_JSON_VALUE, CraftMediaTypes.TENSOR})
-    ResponseEntity<LogitsResponse> predictJson(@RequestBody PredictRequest request,
+    ResponseEntity<ComputedLogits> predictJson(@RequestBody PredictRequest request,
                                                @RequestHeader(name = ApiHeaders.IDEMPOTENCY_KEY, required = false) String key) {
         return MeteredResponses.of(service.predict(CurrentTenant.get(), request, null, key));
     }
 
     @PostMapping(path = "/v1/predict", consumes = CraftMediaTypes.PREDICT_FRAME,
             produces = {CraftMediaTypes.TENSOR, MediaType.APPLICATION_JSON_VALUE})
-    ResponseEntity<LogitsResponse> predictBinary(@RequestBody PredictFrame frame,
+    ResponseEntity<ComputedLogits> predictBinary(@RequestBody PredictFrame frame,
                                                  @RequestHeader(name = ApiHeaders.IDEMPOTENCY_KEY, required = false) String key) {
         PredictRequest header;
         try {

@@ -1,6 +1,5 @@
 package dev.craft.service.predict;
 
-import dev.craft.api.LogitsResponse;
 import dev.craft.api.PredictRequest;
 import dev.craft.api.ProblemTypes;
 import dev.craft.api.Tensor;
@@ -66,8 +65,7 @@ class PredictService {
                 .ints(indices).floats(prompts.values()).hex();
         return metered.run(tenant, ENDPOINT, prompts.count(), idempotencyKey, digest, () -> gate.run(() -> {
             float[] images = indices == null ? features.data() : LogitsComputer.select(features.data(), e, indices);
-            float[] values = computer.logits(images, n, classes, prompts.values(), prompts.count());
-            return new LogitsResponse(new int[] {prompts.count(), n, classes.classCount()}, values);
+            return computer.logits(images, n, classes, prompts.values(), prompts.count());
         }));
     }
 

@@ -1,20 +1,22 @@
 package dev.craft.service.web;
 
 import dev.craft.api.CraftMediaTypes;
-import dev.craft.api.LogitsResponse;
 import dev.craft.api.TensorCodec;
+import dev.craft.service.predict.ComputedLogits;
 import org.springframework.http.HttpInputMessage;
 import org.springframework.http.HttpOutputMessage;
 import org.springframework.http.MediaType;
 import org.springframework.http.converter.AbstractHttpMessageConverter;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 
-/** Writes logits as one binary tensor ({@value CraftMediaTypes#TENSOR}), the fast path for large answers. */
-class LogitsTensorConverter extends AbstractHttpMessageConverter<LogitsResponse> {
+/**
+ * Writes logits as one binary tensor ({@value CraftMediaTypes#TENSOR}), the fast path for large answers:
+ * straight from the engine's memory to the response in large chunks, with no Java copy of the whole tensor.
+ */
+class LogitsTensorConverter extends AbstractHttpMessageConverter<ComputedLogits> {
 
     LogitsTensorConverter() {
         super(MediaType.parseMediaType(CraftMediaTypes.TENSOR));
@@ -22,7 +24,7 @@ class LogitsTensorConverter extends AbstractHttpMessageConverter<LogitsResponse>
 
     @Override
     protected boolean supports(Class<?> clazz) {
-        return LogitsResponse.class.equals(clazz);
+        return ComputedLogits.class.equals(clazz);
     }
 
     @Override
@@ -31,19 +33,19 @@ class LogitsTensorConverter extends AbstractHttpMessageConverter<LogitsResponse>
     }
 
     @Override
-    protected Long getContentLength(LogitsResponse logits, MediaType contentType) {
+    protected Long getContentLength(ComputedLogits logits, MediaType contentType) {
         return TensorCodec.encodedBytes(logits.shape());
     }
 
     @Override
-    protected LogitsResponse readInternal(Class<? extends LogitsResponse> clazz, HttpInputMessage input) {
+    protected ComputedLogits readInternal(Class<? extends ComputedLogits> clazz, HttpInputMessage input) {
         throw new HttpMessageNotReadableException("logits are never sent to the service", input);
     }
 
     @Override
-    protected void writeInternal(LogitsResponse logits, HttpOutputMessage output) throws IOException {
-        OutputStream out = new BufferedOutputStream(output.getBody(), 1 << 16);
-        TensorCodec.write(logits.shape(), logits.logits(), 0, out);
+    protected void writeInternal(ComputedLogits logits, HttpOutputMessage output) throws IOException {
+        OutputStream out = output.getBody();
+        TensorCodec.write(logits.shape(), logits.values(), out);
         out.flush();
     }
 }

@@ -1,12 +1,15 @@
 package dev.craft.service.e2e;
 
+import dev.craft.api.ApiHeaders;
 import dev.craft.api.Tensor;
+import dev.craft.service.model.DualEncoderModel;
 import dev.craft.service.testsupport.Multipart;
 import dev.craft.service.testsupport.Prometheus;
 import dev.craft.service.testsupport.SharedAssets;
 import dev.craft.service.testsupport.TestImages;
 import dev.craft.service.testsupport.VlmHttp;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
@@ -30,6 +33,9 @@ import static org.assertj.core.api.Assertions.within;
 
 /** Upload, class set, predict (JSON and binary), classify and metering over real HTTP. */
 class PredictEndToEndTest extends ServiceTestBase {
+
+    @Autowired
+    DualEncoderModel model;
 
     @Test
     void modelInfoTellsShapesButNoWeights() {
@@ -87,9 +93,8 @@ class PredictEndToEndTest extends ServiceTestBase {
         assertThat(binary.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/x-craft-tensor"));
         Tensor tensor = tensor(binary);
         assertThat(tensor.shape()).containsExactly(3, 12, 3);
-        for (int i = 0; i < jsonLogits.length; i++) {
-            assertThat(tensor.data()[i]).isCloseTo(jsonLogits[i], within(1e-5f));
-        }
+        // The same float values both ways: JSON writes each float so that it parses back exactly.
+        assertThat(tensor.data()).containsExactly(jsonLogits);
 
         HttpResponse<byte[]> subset = alice.postJson("/v1/predict", Map.of("datasetId", datasetId,
                 "classSetId", classSetId, "prompts", new float[][] {prompts[1]}, "indices", new int[] {5, 0}));
@@ -205,5 +210,46 @@ class PredictEndToEndTest extends ServiceTestBase {
         assertThat(alice.delete("/v1/datasets/" + datasetId).statusCode()).isEqualTo(204);
         assertThat(alice.get("/v1/datasets/" + datasetId).statusCode()).isEqualTo(404);
         assertThat(VlmHttp.text(alice.get("/v1/datasets"))).doesNotContain(datasetId);
+    }
+
+    @Test
+    void anUploadOfMoreThanAThousandImagesIsOneDataset() {
+        // Tomcat counts multipart parts as request parameters too; its default of 1000 used to refuse this with 413.
+        int count = 1_200;
+        Multipart multipart = new Multipart();
+        for (int i = 0; i < count; i++) {
+            multipart.file("images", "many-" + i + ".png", "image/png", TestImages.png(10_000 + i, 12, 12));
+        }
+        HttpResponse<byte[]> response = alice().postMultipart("/v1/datasets", multipart);
+        assertThat(response.statusCode()).as(VlmHttp.text(response)).isEqualTo(201);
+        JsonNode body = VlmHttp.json(response);
+        assertThat(body.get("size").asInt()).isEqualTo(count);
+        assertThat(body.get("fileNames").get(count - 1).asString()).isEqualTo("many-" + (count - 1) + ".png");
+    }
+
+    @Test
+    void everyAnswerReleasesItsNativeLogits() throws InterruptedException {
+        VlmHttp alice = alice();
+        String datasetId = uploadGenerated(alice, 6, 700);
+        String classSetId = createClassSet(alice, List.of("cat", "dog", "bird")).get("classSetId").asString();
+        float[][] offsets = prompts(3, promptSize(alice, classSetId), 9, 0.1f);
+        assertThat(predictBinary(alice, datasetId, classSetId, offsets, "release-1").statusCode()).isEqualTo(200);
+        assertThat(predictBinary(alice, datasetId, classSetId, offsets, "release-1").headers()
+                .firstValue(ApiHeaders.IDEMPOTENT_REPLAY)).contains("true");
+        assertThat(predictJson(alice, datasetId, classSetId, offsets).statusCode()).isEqualTo(200);
+        Multipart classify = new Multipart().field("classSetId", classSetId)
+                .file("images", "a.png", "image/png", TestImages.png(701, 30, 30));
+        assertThat(alice.postMultipart("/v1/classify", classify).statusCode()).isEqualTo(200);
+        // The logits are released when each request completes, which may be just after the client has the answer.
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (model.arraysInUse() > 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(model.arraysInUse()).isZero();
+    }
+
+    private static int promptSize(VlmHttp http, String classSetId) {
+        JsonNode classSet = VlmHttp.json(http.get("/v1/classsets/" + classSetId));
+        return classSet.get("contextTokens").asInt() * classSet.get("tokenDim").asInt();
     }
 }

@@ -3,6 +3,7 @@ package dev.craft.service.testsupport;
 import dev.craft.service.VlmProperties;
 import dev.craft.service.classset.ClassPrompts;
 import dev.craft.service.model.DualEncoderModel;
+import dev.craft.service.predict.ComputedLogits;
 import dev.craft.service.predict.LogitsComputer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -93,7 +94,11 @@ public final class BundleReference {
         int b = shape("pixels")[0];
         float[] images = model.encodeImages(values("pixels"), b);
         VlmProperties properties = new VlmProperties(null, null, null, null, null, null, null);
-        float[] logits = new LogitsComputer(model, properties).logits(images, b, classes, values("prompts"), p);
+        float[] logits;
+        try (ComputedLogits computed = new LogitsComputer(model, properties).logits(images, b, classes, values("prompts"), p)) {
+            assertThat(computed.shape()).containsExactly(p, b, classes.classCount());
+            logits = computed.toFloatArray();
+        }
         float[] expected = values("logits");
         assertThat(logits).hasSize(expected.length);
         assertClose("logits", logits, expected);
