@@ -51,11 +51,16 @@ ENV DJL_CACHE_DIR=/opt/vlm/djl-cache \
     VLM_DATA_DIR=/var/lib/vlm \
     VLM_MODEL_DEVICE=cpu \
     VLM_MODEL_OFFLINE=true \
+    VLM_MODEL_BUNDLE=tiny \
+    VLM_MODEL_BUNDLES_HOME=/models \
     SERVER_PORT=8080
+# VLM_MODEL_BUNDLE=tiny: the embedded test model (meaningless predictions), because an image cannot
+# build the demo bundle. Mount built bundles ($CRAFT_CACHE/bundles on the host) at /models and set
+# VLM_MODEL_BUNDLE=demo or bench, or a bundle directory such as /models/my-bundle.
 # Engine warm-up at build time: start the application once without a web server (it loads the
 # embedded model and exits), so DJL extracts libtorch into DJL_CACHE_DIR now. At run time nothing
 # is extracted or downloaded, and the root filesystem can be read-only.
-RUN java -jar /opt/vlm/vlm-service.jar --spring.main.web-application-type=none \
+RUN java -jar /opt/vlm/vlm-service.jar --spring.main.web-application-type=none --vlm.model.bundle=tiny \
         --vlm.data-dir=/tmp/warmup --vlm.api-keys=warmup:warmup-key-00000:1 --logging.level.root=WARN \
  && rm -rf /tmp/warmup \
  && chmod -R a+rX "$DJL_CACHE_DIR"
@@ -76,9 +81,11 @@ FROM ${PYTHON_IMAGE} AS clip-bundle
 ARG CLIP_ARCH=ViT-B/32
 ARG TORCH_VERSION=2.5.1
 ARG NUMPY_VERSION=1.26.4
+ARG REGEX_VERSION=2024.11.6
 RUN pip install --no-cache-dir --index-url https://download.pytorch.org/whl/cpu "torch==${TORCH_VERSION}" \
- && pip install --no-cache-dir "numpy==${NUMPY_VERSION}"
-COPY deploy/models/bundle_export.py deploy/models/clip_modules.py deploy/models/export_clip.py /export/
+ && pip install --no-cache-dir "numpy==${NUMPY_VERSION}" "regex==${REGEX_VERSION}"
+COPY deploy/models/bundle_export.py deploy/models/clip_modules.py deploy/models/clip_bpe.py \
+     deploy/models/export_clip.py /export/
 COPY --from=build /bpe_simple_vocab_16e6.txt /export/bpe_simple_vocab_16e6.txt
 RUN python /export/export_clip.py --arch "${CLIP_ARCH}" --vocab /export/bpe_simple_vocab_16e6.txt \
         --download-dir /tmp/clip --out /bundle \
@@ -86,7 +93,7 @@ RUN python /export/export_clip.py --arch "${CLIP_ARCH}" --vocab /export/bpe_simp
 
 FROM runtime-cpu AS runtime-cpu-clip
 COPY --from=clip-bundle /bundle /models/clip
-ENV VLM_MODEL_BUNDLE_DIR=/models/clip
+ENV VLM_MODEL_BUNDLE=/models/clip
 
 # ---------------------------------------------------------------------------------------------
 # libtorch 2.7.1 for CUDA 12.8 (flavor cu128; DJL 0.36's JNI jar carries the matching cu128 JNI
@@ -128,12 +135,15 @@ ENV PYTORCH_LIBRARY_PATH=/opt/vlm/libtorch \
     VLM_DATA_DIR=/var/lib/vlm \
     VLM_MODEL_DEVICE=auto \
     VLM_MODEL_OFFLINE=true \
+    VLM_MODEL_BUNDLE=tiny \
+    VLM_MODEL_BUNDLES_HOME=/models \
     SERVER_PORT=8080
 # Warm-up as in runtime-cpu, on the CPU device (no GPU during docker build): loads the CUDA build
 # of libtorch (it loads without a GPU or driver) and makes DJL extract its cu128 JNI library into
 # DJL_CACHE_DIR, so a container never extracts or downloads natives.
 RUN if [ "${VERIFY_NATIVES}" = "true" ]; then \
       java -jar /opt/vlm/vlm-service.jar --spring.main.web-application-type=none --vlm.model.device=cpu \
+        --vlm.model.bundle=tiny \
         --vlm.data-dir=/tmp/warmup --vlm.api-keys=warmup:warmup-key-00000:1 --logging.level.root=WARN \
       && rm -rf /tmp/warmup; \
     fi \
@@ -148,7 +158,7 @@ ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/vlm/vlm-service
 
 FROM runtime-gpu AS runtime-gpu-clip
 COPY --from=clip-bundle /bundle /models/clip
-ENV VLM_MODEL_BUNDLE_DIR=/models/clip
+ENV VLM_MODEL_BUNDLE=/models/clip
 
 # ---------------------------------------------------------------------------------------------
 # Without --target: the CPU image.

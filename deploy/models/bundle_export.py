@@ -490,20 +490,23 @@ def bundle_metadata(model: nn.Module, name: str, model_id: str, description: str
 def write_bundle(model: nn.Module, out_dir: str, name: str, model_id: str, description: str,
                  check_token_ids: torch.Tensor, check_pixels: torch.Tensor,
                  tol: float = 1e-5, text_encoder_class: type = TextEncoderForBundle,
-                 check_end_positions: Optional[torch.Tensor] = None, **metadata_kwargs) -> dict:
+                 check_end_positions: Optional[torch.Tensor] = None,
+                 image_encoder_class=ImageEncoderForBundle, **metadata_kwargs) -> dict:
     """Script, save, reload and check both encoders; write the embedding table
     and bundle.json. Returns {"metadata", "diffs", "text_encoder", "image_encoder"}
     where the encoders are the reloaded TorchScript modules. tol is the largest max abs
     difference the checks accept (1e-5 suits the tiny model; real checkpoints, whose features
     are larger, are exported with a looser bound). text_encoder_class is TextEncoderForBundle for CLIP,
-    BertTextEncoderForBundle for BERT-style towers (which then need check_end_positions)."""
+    BertTextEncoderForBundle for BERT-style towers (which then need check_end_positions).
+    image_encoder_class(model) builds the image encoder: ImageEncoderForBundle for CLIP's towers; a
+    model whose visual tower is already exportable as is (the demo's MobileNetV2) passes its own."""
     model = model.eval()
     os.makedirs(out_dir, exist_ok=True)
     text_path = os.path.join(out_dir, "text_encoder.pt")
     image_path = os.path.join(out_dir, "image_encoder.pt")
 
     text_eager = text_encoder_class(model).eval()
-    image_eager = ImageEncoderForBundle(model).eval()
+    image_eager = image_encoder_class(model).eval()
     diffs: Dict[str, float] = {}
     # the eager wrappers first (a failure here is an export bug, not a scripting one)
     for k, v in check_text_encoder(model, text_eager, check_token_ids, tol,

@@ -46,13 +46,14 @@ class QuickGELU(nn.Module):
 class ResidualAttentionBlock(nn.Module):
     """Pre-norm transformer block; works on sequence-first tensors [T, N, width]."""
 
-    def __init__(self, d_model: int, n_head: int, attn_mask: Optional[torch.Tensor] = None):
+    def __init__(self, d_model: int, n_head: int, attn_mask: Optional[torch.Tensor] = None,
+                 quick_gelu: bool = True):
         super().__init__()
         self.attn = nn.MultiheadAttention(d_model, n_head)
         self.ln_1 = LayerNorm(d_model)
         self.mlp = nn.Sequential(OrderedDict([
             ("c_fc", nn.Linear(d_model, 4 * d_model)),
-            ("gelu", QuickGELU()),
+            ("gelu", QuickGELU() if quick_gelu else nn.GELU()),
             ("c_proj", nn.Linear(4 * d_model, d_model)),
         ]))
         self.ln_2 = LayerNorm(d_model)
@@ -71,12 +72,13 @@ class ResidualAttentionBlock(nn.Module):
 
 
 class Transformer(nn.Module):
-    def __init__(self, width: int, layers: int, heads: int, attn_mask: Optional[torch.Tensor] = None):
+    def __init__(self, width: int, layers: int, heads: int, attn_mask: Optional[torch.Tensor] = None,
+                 quick_gelu: bool = True):
         super().__init__()
         self.width = width
         self.layers = layers
         self.resblocks = nn.Sequential(
-            *[ResidualAttentionBlock(width, heads, attn_mask) for _ in range(layers)])
+            *[ResidualAttentionBlock(width, heads, attn_mask, quick_gelu) for _ in range(layers)])
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.resblocks(x)
@@ -84,7 +86,7 @@ class Transformer(nn.Module):
 
 class VisionTransformer(nn.Module):
     def __init__(self, input_resolution: int, patch_size: int, width: int, layers: int,
-                 heads: int, output_dim: int):
+                 heads: int, output_dim: int, quick_gelu: bool = True):
         super().__init__()
         if input_resolution % patch_size != 0:
             raise ValueError("input_resolution must be a multiple of patch_size")
@@ -96,7 +98,7 @@ class VisionTransformer(nn.Module):
         self.class_embedding = nn.Parameter(scale * torch.randn(width))
         self.positional_embedding = nn.Parameter(scale * torch.randn(n_patches + 1, width))
         self.ln_pre = LayerNorm(width)
-        self.transformer = Transformer(width, layers, heads)
+        self.transformer = Transformer(width, layers, heads, quick_gelu=quick_gelu)
         self.ln_post = LayerNorm(width)
         self.proj = nn.Parameter(scale * torch.randn(width, output_dim))
 
@@ -241,7 +243,9 @@ class CLIP(nn.Module):
                  vision_width: int, vision_patch_size: Optional[int],
                  context_length: int, vocab_size: int, transformer_width: int,
                  transformer_heads: int, transformer_layers: int,
-                 vision_heads: Optional[int] = None):
+                 vision_heads: Optional[int] = None, quick_gelu: bool = True):
+        """quick_gelu: OpenAI's models (and OpenCLIP's "-quickgelu" ones) use QuickGELU; OpenCLIP's
+        other models use the exact GELU."""
         super().__init__()
         self.context_length = context_length
         if isinstance(vision_layers, (tuple, list)):
@@ -257,10 +261,10 @@ class CLIP(nn.Module):
             self.visual = VisionTransformer(
                 input_resolution=image_resolution, patch_size=vision_patch_size,
                 width=vision_width, layers=vision_layers, heads=vision_heads,
-                output_dim=embed_dim)
+                output_dim=embed_dim, quick_gelu=quick_gelu)
         self.transformer = Transformer(
             width=transformer_width, layers=transformer_layers, heads=transformer_heads,
-            attn_mask=self.build_attention_mask())
+            attn_mask=self.build_attention_mask(), quick_gelu=quick_gelu)
         self.vocab_size = vocab_size
         self.token_embedding = nn.Embedding(vocab_size, transformer_width)
         self.positional_embedding = nn.Parameter(torch.empty(context_length, transformer_width))

@@ -20,17 +20,21 @@ value).
 """
 
 import argparse
+import json
+import struct
 import gzip
 import hashlib
 import os
 import shutil
 import sys
 import urllib.request
+from typing import List, Tuple
 
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bundle_export import clip_token_ids, write_bundle  # noqa: E402
+from clip_bpe import ClipBpeTokenizer  # noqa: E402
 from clip_modules import CLIP  # noqa: E402
 
 # OpenAI's published CLIP checkpoints (the path component is the file's SHA-256).
@@ -47,6 +51,11 @@ OPENAI_CHECKPOINTS = {
                 "b8cca3fd41ae0c99ba7e8951adf17d267cdb84cd88be6f7c2e0eca1737a03836/ViT-L-14.pt",
 }
 CHECK_SEED = 2024
+# Class names whose template prompts ("a photo of a {}.") the export check runs through both the
+# model and the exported encoder: short and multi-token names, from the paper's datasets.
+CHECK_CLASS_NAMES = ("dog", "golden retriever", "banded", "annual crop land", "Boeing 737-800",
+                     "sunflower", "pizza", "highway or road")
+TEMPLATE = "a photo of a {}."
 
 
 def sha256_of(path: str) -> str:
@@ -73,14 +82,56 @@ def download(arch: str, directory: str) -> str:
     return target
 
 
-def load_state_dict(path: str) -> dict:
-    try:
-        state = torch.jit.load(path, map_location="cpu").state_dict()
-    except RuntimeError:
-        state = torch.load(path, map_location="cpu")
-        if isinstance(state, dict) and "state_dict" in state:
-            state = state["state_dict"]
-    return {k: v for k, v in state.items() if k not in ("input_resolution", "context_length", "vocab_size")}
+def read_safetensors(path: str) -> dict:
+    """A .safetensors file (8-byte little-endian header length, JSON header, raw little-endian
+    tensors), read without the safetensors package (not in Debian)."""
+    dtypes = {"F32": torch.float32, "F16": torch.float16, "BF16": torch.bfloat16, "F64": torch.float64,
+              "I64": torch.int64, "I32": torch.int32}
+    with open(path, "rb") as f:
+        size = struct.unpack("<Q", f.read(8))[0]
+        header = json.loads(f.read(size))
+        data = f.read()
+    state = {}
+    for key, info in header.items():
+        if key == "__metadata__":
+            continue
+        if info["dtype"] not in dtypes:
+            raise SystemExit("%s: tensor %s has unsupported dtype %s" % (path, key, info["dtype"]))
+        start, end = info["data_offsets"]
+        flat = torch.frombuffer(bytearray(data[start:end]), dtype=dtypes[info["dtype"]])
+        state[key] = flat.reshape(info["shape"]).clone()
+    return state
+
+
+def is_safetensors(path: str) -> bool:
+    with open(path, "rb") as f:
+        head = f.read(9)
+    return len(head) == 9 and head[8:9] == b"{" and struct.unpack("<Q", head[:8])[0] < (1 << 30)
+
+
+def load_state_dict(path: str) -> Tuple[dict, bool]:
+    """(state dict with OpenAI CLIP's key names, whether the file is an OpenAI TorchScript archive).
+    Accepts OpenAI's archives, plain state dicts, OpenCLIP's training checkpoints ({"state_dict":
+    ...} with "module." prefixes) and OpenCLIP's hub files (.bin state dicts, .safetensors)."""
+    openai_archive = False
+    if is_safetensors(path):
+        state = read_safetensors(path)
+    else:
+        try:
+            state = torch.jit.load(path, map_location="cpu").state_dict()
+            openai_archive = True
+        except RuntimeError:
+            state = torch.load(path, map_location="cpu")
+            for wrapper in ("state_dict", "model"):
+                if isinstance(state, dict) and isinstance(state.get(wrapper), dict):
+                    state = state[wrapper]
+    if all(k.startswith("module.") for k in state):
+        state = {k[len("module."):]: v for k, v in state.items()}
+    if any(k.startswith("text.") for k in state) or "logit_bias" in state:
+        raise SystemExit("%s: an OpenCLIP CustomTextCLIP/SigLIP checkpoint (keys text.* or logit_bias); "
+                         "only CLIP-architecture checkpoints (OpenAI key names) can be exported" % path)
+    dropped = ("input_resolution", "context_length", "vocab_size", "attn_mask")
+    return {k: v for k, v in state.items() if k not in dropped}, openai_archive
 
 
 def vision_shape(state: dict, vision_heads: int = 0) -> dict:
@@ -106,7 +157,7 @@ def vision_shape(state: dict, vision_heads: int = 0) -> dict:
                 vision_patch_size=patch, vision_heads=vision_heads or max(1, width // 64))
 
 
-def build_model(state: dict, text_heads: int = 0, vision_heads: int = 0) -> CLIP:
+def build_model(state: dict, text_heads: int = 0, vision_heads: int = 0, quick_gelu: bool = True) -> CLIP:
     transformer_width = state["ln_final.weight"].shape[0]
     transformer_layers = len({k.split(".")[2] for k in state if k.startswith("transformer.resblocks.")})
     model = CLIP(embed_dim=state["text_projection"].shape[1],
@@ -115,12 +166,36 @@ def build_model(state: dict, text_heads: int = 0, vision_heads: int = 0) -> CLIP
                  vocab_size=state["token_embedding.weight"].shape[0],
                  transformer_width=transformer_width,
                  transformer_heads=text_heads or max(1, transformer_width // 64),
-                 transformer_layers=transformer_layers)
+                 transformer_layers=transformer_layers, quick_gelu=quick_gelu)
     # float16 weights -> float32; integer buffers (BatchNorm num_batches_tracked) stay as they are
     result = model.load_state_dict({k: v.float() if v.is_floating_point() else v
                                     for k, v in state.items()}, strict=True)
     assert not result.missing_keys and not result.unexpected_keys, result
     return model.eval()
+
+
+def activation(args: argparse.Namespace, openai_archive: bool) -> bool:
+    """True for QuickGELU. OpenAI's weights use QuickGELU; OpenCLIP trains most models with the
+    exact GELU (those named "-quickgelu" excepted). A plain state dict does not say which, and the
+    wrong one gives plausible but degraded features, so it must be stated."""
+    if args.activation:
+        return args.activation == "quickgelu"
+    if args.arch or openai_archive:
+        return True
+    raise SystemExit("--activation is required for a state dict: gelu for OpenCLIP models, quickgelu for "
+                     "OpenAI's weights and OpenCLIP's '-quickgelu' models")
+
+
+def export_check_token_ids(tokenizer: ClipBpeTokenizer, context_length: int) -> torch.Tensor:
+    """The template prompts of CHECK_CLASS_NAMES, tokenised as the service does, plus random token
+    sequences of 2..40 tokens (long sequences exercise positions the template does not reach)."""
+    rows: List[List[int]] = [clip_token_ids(tokenizer.encode(TEMPLATE.format(c)), context_length,
+                                            tokenizer.start_id, tokenizer.end_id)
+                             for c in CHECK_CLASS_NAMES]
+    g = torch.Generator().manual_seed(CHECK_SEED)
+    rows += [clip_token_ids(torch.randint(1, 49406, (n,), generator=g).tolist(), context_length)
+             for n in (2, 7, 15, 40)]
+    return torch.tensor(rows, dtype=torch.int64)
 
 
 def copy_vocabulary(vocab: str, out_dir: str) -> None:
@@ -144,6 +219,9 @@ def main() -> None:
     parser.add_argument("--download-dir", default=os.path.expanduser("~/.cache/clip"))
     parser.add_argument("--name", help="bundle name (default: openai-clip-<arch>)")
     parser.add_argument("--model-id", help="bundle modelId (default: <name>-v1)")
+    parser.add_argument("--activation", choices=("quickgelu", "gelu"),
+                        help="transformer MLP activation (default: quickgelu for OpenAI checkpoints; "
+                        "required for other state dicts: gelu for most OpenCLIP models)")
     parser.add_argument("--text-heads", type=int, default=0, help="text attention heads (default width/64)")
     parser.add_argument("--vision-heads", type=int, default=0, help="image attention heads (default: ViT width/64, "
                         "ResNet width*32/64)")
@@ -153,12 +231,11 @@ def main() -> None:
     label = (args.arch or os.path.splitext(os.path.basename(path))[0]).replace("/", "-").lower()
     name = args.name or "openai-clip-" + label
     model_id = args.model_id or name + "-v1"
-    model = build_model(load_state_dict(path), args.text_heads, args.vision_heads)
+    state, openai_archive = load_state_dict(path)
+    model = build_model(state, args.text_heads, args.vision_heads, quick_gelu=activation(args, openai_archive))
 
+    check_ids = export_check_token_ids(ClipBpeTokenizer(args.vocab), model.context_length)
     g = torch.Generator().manual_seed(CHECK_SEED)
-    ctx = model.context_length
-    check_ids = torch.tensor([clip_token_ids(torch.randint(1, 49406, (n,), generator=g).tolist(), ctx)
-                              for n in (2, 7, 15, 40)], dtype=torch.int64)
     size = model.visual.input_resolution
     check_pixels = torch.randn(3, 3, size, size, generator=g)
     description = ("OpenAI CLIP %s (pretrained weights, exported from %s with deploy/models/export_clip.py)"

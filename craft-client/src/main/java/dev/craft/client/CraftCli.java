@@ -1,9 +1,11 @@
 package dev.craft.client;
 
 import dev.craft.client.cli.BenchCommand;
+import dev.craft.client.cli.BenchPerfCommand;
 import dev.craft.client.cli.ClassifyCommand;
 import dev.craft.client.cli.EvalCommand;
 import dev.craft.client.cli.PlotCommand;
+import dev.craft.client.cli.ReportCommand;
 import dev.craft.client.cli.TuneCommand;
 import dev.craft.client.cmaes.CmaesCommand;
 import java.io.PrintWriter;
@@ -14,7 +16,7 @@ import picocli.CommandLine.Command;
 @Command(name = "craft", mixinStandardHelpOptions = true, versionProvider = CraftVersion.class,
         description = "CraFT: black-box VLM prompt tuning client.",
         subcommands = {TuneCommand.class, EvalCommand.class, ClassifyCommand.class, BenchCommand.class,
-                PlotCommand.class, CmaesCommand.class})
+                BenchPerfCommand.class, PlotCommand.class, ReportCommand.class, CmaesCommand.class})
 public final class CraftCli {
 
     public static void main(String[] args) {

@@ -6,6 +6,8 @@ package dev.craft.api;
  *
  * @param modelId             stable id of the bundle
  * @param name                bundle name
+ * @param source              where the bundle was loaded from: {@code embedded} (the tiny test bundle inside the
+ *                            service jar) or the bundle directory on the server
  * @param description         what the model is, including honest limits
  * @param architecture        e.g. "clip"
  * @param vocabulary          "open" or "closed" (closed: aligned on a fixed set of concepts only)
@@ -18,7 +20,7 @@ package dev.craft.api;
  * @param imageSize           side of the square input image after preprocessing
  * @param device              where the model runs, e.g. "cpu" or "gpu(0)"
  */
-public record ModelInfo(String modelId, String name, String description, String architecture, String vocabulary,
+public record ModelInfo(String modelId, String name, String source, String description, String architecture, String vocabulary,
                         int tokenWidth, int contextLength, int maxContextTokens, boolean hasLogitScale,
                         double logitScale, double tokenEmbeddingStd, int imageSize, String device) {
 }

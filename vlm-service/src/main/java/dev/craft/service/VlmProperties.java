@@ -22,20 +22,28 @@ public record VlmProperties(Path dataDir, String apiKeys, Path apiKeysFile, Mode
 
     public VlmProperties {
         dataDir = dataDir == null ? Path.of("data") : dataDir;
-        model = model == null ? new Model(null, null, null, null) : model;
+        model = model == null ? new Model(null, null, null, null, null, null, null) : model;
         limits = limits == null ? new Limits(0, 0, 0, 0, 0, 0, 0, 0, 0, 0) : limits;
         compute = compute == null ? new Compute(0, 0, 0, 0, 0) : compute;
         storage = storage == null ? new Storage(0) : storage;
     }
 
     /**
-     * @param bundleDir a bundle directory; empty = the embedded default bundle
-     * @param device    auto (GPU when present), cpu, or gpu
-     * @param threads   intra-op threads of the engine; 0 = OMP_NUM_THREADS, else 1 on machines with up to 2 cores
-     * @param offline   forbid DJL from downloading native libraries at run time
+     * @param bundle      which bundle to serve: {@code tiny} (embedded in the jar), {@code demo} or {@code bench}
+     *                    (built into {@code bundlesHome}), or a bundle directory; empty = {@code demo}
+     * @param bundleDir   deprecated alias of {@code bundle} for a directory
+     * @param bundlesHome where the built bundles {@code demo} and {@code bench} live; empty =
+     *                    {@code $CRAFT_CACHE/bundles}, else {@code ~/.cache/craft/bundles}
+     * @param buildScript {@code deploy/models/build_bundle.sh}, run at start-up when a built bundle is missing;
+     *                    empty = looked for next to the running jar and in the working directory
+     * @param device      auto (GPU when present), cpu, or gpu
+     * @param threads     intra-op threads of the engine; 0 = OMP_NUM_THREADS, else 1 on machines with up to 2 cores
+     * @param offline     forbid DJL from downloading native libraries at run time
      */
-    public record Model(Path bundleDir, String device, Integer threads, Boolean offline) {
+    public record Model(String bundle, Path bundleDir, Path bundlesHome, Path buildScript, String device,
+                        Integer threads, Boolean offline) {
         public Model {
+            bundle = bundle == null ? "" : bundle.strip();
             device = device == null ? "auto" : device;
             threads = threads == null ? 0 : threads;
             offline = offline == null || offline;

@@ -13,18 +13,20 @@ import java.util.List;
  */
 public record BenchPlan(List<Step> steps) {
 
-    public record Step(BenchCell cell, Path runDir, CellAction action) {
+    /** @param budget the cell's training budget */
+    public record Step(BenchCell cell, Path runDir, CellAction action, long budget) {
     }
 
     public BenchPlan {
         steps = List.copyOf(steps);
     }
 
-    public static BenchPlan of(BenchGrid grid, Path benchDir, boolean resume, long budget) throws IOException {
+    public static BenchPlan of(BenchGrid grid, Path benchDir, boolean resume, BudgetRule budgets) throws IOException {
         List<Step> steps = new ArrayList<>();
         for (BenchCell cell : grid.cells()) {
             Path runDir = benchDir.resolve(cell.dirName());
             CellAction action = CellAction.decide(CellAction.Status.of(runDir), resume, runDir);
+            long budget = budgets.budgetFor(cell.shots());
             if (action == CellAction.SKIP) {
                 TuneReport report = Reports.read(runDir);
                 if (!cell.isReportedBy(report, budget)) {
@@ -33,7 +35,7 @@ public record BenchPlan(List<Step> steps) {
                             + ", not " + cell.label() + " with budget " + budget + "; use another --out");
                 }
             }
-            steps.add(new Step(cell, runDir, action));
+            steps.add(new Step(cell, runDir, action, budget));
         }
         return new BenchPlan(steps);
     }

@@ -4,6 +4,7 @@ import dev.craft.client.bench.BenchCell;
 import dev.craft.client.bench.BenchGrid;
 import dev.craft.client.bench.BenchPlan;
 import dev.craft.client.bench.BenchSummary;
+import dev.craft.client.bench.BudgetRule;
 import dev.craft.client.bench.CellAction;
 import dev.craft.client.bench.Reports;
 import dev.craft.client.io.AtomicFiles;
@@ -56,8 +57,15 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Seeds (default: ${DEFAULT-VALUE}).")
     String seeds;
 
-    @Option(names = "--budget", defaultValue = "8000", description = "Training queries allowed per run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--budget", defaultValue = "8000", description = "Training queries allowed per run; with "
+            + "--budget-rule reference, the budget of the 8- and 16-shot runs (default: ${DEFAULT-VALUE}).")
     long budget;
+
+    @Option(names = "--budget-rule", defaultValue = "fixed",
+            description = "fixed (every run gets --budget) or reference (the reference code's per-shot budgets: "
+                    + "--budget/4 for 1 shot, --budget/2 for 2-7 shots, --budget for 8 and more; with the default "
+                    + "8000: 2000, 4000, 8000) (default: ${DEFAULT-VALUE}).")
+    String budgetRule;
 
     @Option(names = "--preset", defaultValue = "paper", description = "paper or reference defaults (default: ${DEFAULT-VALUE}).")
     String preset;
@@ -84,12 +92,13 @@ public final class BenchCommand implements Callable<Integer> {
         }
         URI serviceUrl = service.service();
         String apiKey = service.apiKey();
-        BenchPlan plan = BenchPlan.of(grid, out, resume, budget);
+        BudgetRule budgets = BudgetRule.parse(budgetRule, budget);
+        BenchPlan plan = BenchPlan.of(grid, out, resume, budgets);
         List<TuneRequest> requests = new ArrayList<>();
         for (BenchPlan.Step step : plan.steps()) {
             BenchCell cell = step.cell();
             TuneRequest request = new TuneRequest(serviceUrl, apiKey, data.dataset(), data.split(), cell.shots(), cell.seed(),
-                    cell.method(), budget, step.runDir(), evalEvery, presetValue, "best",
+                    cell.method(), step.budget(), step.runDir(), evalEvery, presetValue, "best",
                     step.action() == CellAction.RESUME, null, null, false, data.uploadCacheFile(),
                     service.retryPolicy());
             TuneJob.validate(request);

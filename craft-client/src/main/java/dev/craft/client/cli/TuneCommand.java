@@ -2,6 +2,7 @@ package dev.craft.client.cli;
 
 import dev.craft.client.tune.Method;
 import dev.craft.client.tune.Preset;
+import dev.craft.client.tune.QueryMode;
 import dev.craft.client.tune.TuneJob;
 import dev.craft.client.tune.TuneReport;
 import dev.craft.client.tune.TuneRequest;
@@ -69,15 +70,22 @@ public final class TuneCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress bar (warnings and notes still go to stderr).")
     boolean quiet;
 
+    @Option(names = "--query-mode", defaultValue = "batched",
+            description = "Benchmark option: batched (all candidates of a round in one binary request) or "
+                    + "per-prompt-json (one JSON request per candidate, as the paper's reference code queries "
+                    + "its model; same learning, slower) (default: ${DEFAULT-VALUE}).")
+    String queryMode;
+
     @Override
     public Integer call() throws Exception {
         TuneRequest request = new TuneRequest(service.service(), service.apiKey(), data.dataset(), data.split(), shots, seed,
                 parse(Method.class, method, "--method"), budget, out, evalEvery, parse(Preset.class, preset, "--preset"),
                 current, resume, template, noResidual ? Boolean.FALSE : null, linearMlp, data.uploadCacheFile(),
                 service.retryPolicy());
+        QueryMode mode = QueryMode.parse(queryMode);
         TuneReport report;
         try (ProgressDisplay progress = ProgressDisplay.create(quiet, "tune " + request.method().id())) {
-            report = new TuneJob(progress::log).run(request, progress);
+            report = new TuneJob(progress::log, mode).run(request, progress);
         }
         spec.commandLine().getOut().printf(Locale.ROOT, "%s %d-shot seed %d: test accuracy %.4f (zero-shot %.4f), %d training + %d "
                         + "evaluation queries, %.1f s; report in %s%n", report.method(), report.shots(), report.seed(),

@@ -82,6 +82,14 @@ public final class CmaesState {
     private boolean lastAskDecomposed;
     /** A decomposition started at the end of tell(), joined by the next call that needs B and D. */
     private Future<?> pendingEigen;
+    /** C, B, D and the counters as they were when {@link #pendingEigen} started (what a snapshot stores). */
+    private BeforeDecomposition beforePendingEigen;
+    // Timing of the decompositions (not part of the state). Written by one thread at a time: the
+    // background thread while a decomposition is pending, the caller's otherwise.
+    private volatile long foregroundEigenCpuNanos;
+    private volatile long backgroundEigenCpuNanos;
+    private volatile long backgroundEigens;
+    private volatile long eigenWaitNanos;
 
     /**
      * Starts a run at {@code x0} (a point of the evaluation space, i.e. inside the bounds if any;
@@ -161,7 +169,9 @@ public final class CmaesState {
     public double[][] ask() {
         lastAskDecomposed = awaitEigen();
         if (c != null && countEval - eigenEval > params.eigenUpdateGap()) {
+            long cpu = ThreadCpu.nanos();
             updateEigensystem();
+            foregroundEigenCpuNanos += ThreadCpu.nanos() - cpu;
             lastAskDecomposed = true;
         }
         double[][] xs = new double[lambda][n];
@@ -326,7 +336,14 @@ public final class CmaesState {
      */
     private void startEigenIfDue() {
         if (c != null && n >= BACKGROUND_EIGEN_MIN_DIMENSION && countEval - eigenEval > params.eigenUpdateGap()) {
-            pendingEigen = EIGEN_EXECUTOR.submit(this::updateEigensystem);
+            beforePendingEigen = new BeforeDecomposition(symmetricCopy(c), copy(basis), d.clone(), eigenEval,
+                    eigenDecompositions);
+            pendingEigen = EIGEN_EXECUTOR.submit(() -> {
+                long cpu = ThreadCpu.nanos();
+                updateEigensystem();
+                backgroundEigenCpuNanos += ThreadCpu.nanos() - cpu;
+                backgroundEigens++;
+            });
         }
     }
 
@@ -337,8 +354,11 @@ public final class CmaesState {
         }
         Future<?> pending = pendingEigen;
         pendingEigen = null;
+        beforePendingEigen = null;
+        long start = System.nanoTime();
         try {
             pending.get();
+            eigenWaitNanos += System.nanoTime() - start;
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -618,6 +638,24 @@ public final class CmaesState {
         return eigenDecompositions;
     }
 
+    /**
+     * Where the eigendecompositions' time went since this object was created or restored (not part of
+     * the state; does not wait for a pending decomposition, whose time is counted once it is done).
+     */
+    public EigenTiming eigenTiming() {
+        return new EigenTiming(foregroundEigenCpuNanos, backgroundEigens, backgroundEigenCpuNanos, eigenWaitNanos);
+    }
+
+    /**
+     * @param foregroundCpuNanos CPU time of decompositions run inside {@link #ask()} on the caller's thread
+     * @param backgroundDecompositions decompositions finished on the background thread
+     * @param backgroundCpuNanos CPU time of those (off the caller's critical path except while it waited)
+     * @param waitNanos time the caller's thread waited for a background decomposition to finish
+     */
+    public record EigenTiming(long foregroundCpuNanos, long backgroundDecompositions, long backgroundCpuNanos,
+                              long waitNanos) {
+    }
+
     /** Whether the last {@link #ask()} recomputed the eigendecomposition. */
     public boolean lastAskDecomposed() {
         return lastAskDecomposed;
@@ -663,31 +701,32 @@ public final class CmaesState {
 
     // ------------------------------------------------------------------ snapshot
 
-    /** A complete copy of the state; see {@link #restore(CmaesSnapshot)}. */
+    /**
+     * A complete copy of the state; see {@link #restore(CmaesSnapshot)}. While a background
+     * decomposition is running the snapshot does not wait for it: it records C, B, D and the counters
+     * from before it (a decomposition still due), which the restored state computes again, from the
+     * same C, with the same result. So a checkpoint after every round costs no wait, and the snapshot's
+     * content does not depend on how far the background thread got.
+     */
     public CmaesSnapshot snapshot() {
-        awaitEigen();
-        double[][] eig = null;
-        if (basis != null) {
-            eig = new double[n][];
-            for (int k = 0; k < n; k++) {
-                eig[k] = basis[k].clone();
-            }
-        }
+        BeforeDecomposition state = beforePendingEigen != null ? beforePendingEigen
+                : new BeforeDecomposition(c == null ? null : symmetricCopy(c), basis == null ? null : copy(basis),
+                        d.clone(), eigenEval, eigenDecompositions);
         return new CmaesSnapshot(
                 CmaesSnapshot.FORMAT_VERSION,
                 CmaesSnapshot.Settings.of(params),
                 mean.clone(),
                 sigma,
-                c == null ? null : covariance(),
+                c == null ? null : state.c(),
                 cDiag == null ? null : cDiag.clone(),
                 pSigma.clone(),
                 pC.clone(),
-                eig,
-                d.clone(),
+                state.basis(),
+                state.d(),
                 generation,
                 countEval,
-                eigenEval,
-                eigenDecompositions,
+                state.eigenEval(),
+                state.eigenDecompositions(),
                 rng.state(),
                 rng.hasSpare(),
                 rng.spare(),
@@ -695,6 +734,31 @@ public final class CmaesState {
                 bestX == null ? null : bestF,
                 bestHistory.clone(),
                 lastRange);
+    }
+
+    private record BeforeDecomposition(double[][] c, double[][] basis, double[] d, long eigenEval,
+                                       long eigenDecompositions) {
+    }
+
+    private static double[][] copy(double[][] matrix) {
+        double[][] out = new double[matrix.length][];
+        for (int k = 0; k < matrix.length; k++) {
+            out[k] = matrix[k].clone();
+        }
+        return out;
+    }
+
+    /** C from its upper triangle (the part the updates maintain). */
+    private static double[][] symmetricCopy(double[][] upper) {
+        int n = upper.length;
+        double[][] out = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = i; j < n; j++) {
+                out[i][j] = upper[i][j];
+                out[j][i] = upper[i][j];
+            }
+        }
+        return out;
     }
 
     /** Rebuilds a state that continues exactly where {@code s} was taken. */

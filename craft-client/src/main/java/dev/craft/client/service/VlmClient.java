@@ -71,6 +71,14 @@ public final class VlmClient implements DatasetUploader {
         return info;
     }
 
+    /**
+     * {@code GET /v1/model} as the service sent it, fields this client version does not know included
+     * (for reports that show whatever the service publishes).
+     */
+    public tools.jackson.databind.JsonNode modelDocument() {
+        return exchange.send("model", get("/v1/model"), (response, body) -> json.readTree(body));
+    }
+
     /** {@code POST /v1/datasets}: the images as repeated multipart field {@code images}, streamed from disk. */
     public DatasetInfo upload(List<Path> images) {
         if (images.isEmpty()) {
@@ -170,6 +178,36 @@ public final class VlmClient implements DatasetUploader {
         if (shape.length != 3 || shape[0] != promptCount) {
             throw new VlmClientException("predict answered logits of shape " + Arrays.toString(shape)
                     + ", expected [" + promptCount + ", N, K]");
+        }
+        return result;
+    }
+
+    /**
+     * {@code POST /v1/predict} as a JSON body answered in JSON: the small-call form of the API, and how a
+     * client that sends one prompt per request talks to it. Floats survive the round trip exactly (they
+     * are written in their shortest form that reads back to the same float). Metered as
+     * {@code prompts.length} queries.
+     *
+     * @param prompts offsets of L x d floats each
+     * @return logits [P, N, K]
+     */
+    public PredictResult predictJson(String datasetId, String classSetId, float[][] prompts, int[] indices,
+                                     String idempotencyKey) {
+        if (prompts.length < 1) {
+            throw new IllegalArgumentException("predict needs at least one prompt");
+        }
+        byte[] body = json.writeValueAsBytes(new PredictRequest(datasetId, classSetId, prompts, indices));
+        HttpRequest request = request("/v1/predict", config.requestTimeout())
+                .header("Content-Type", JSON)
+                .header("Accept", JSON)
+                .header(ApiHeaders.IDEMPOTENCY_KEY, idempotencyKey)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+        PredictResult result = exchange.send("predict", request, this::metered);
+        int[] shape = result.logits().shape();
+        if (shape.length != 3 || shape[0] != prompts.length) {
+            throw new VlmClientException("predict answered logits of shape " + Arrays.toString(shape)
+                    + ", expected [" + prompts.length + ", N, K]");
         }
         return result;
     }

@@ -3,6 +3,7 @@ package dev.craft.client.tune;
 import dev.craft.api.Tensor;
 import dev.craft.client.cmaes.CmaesParameters;
 import dev.craft.client.cmaes.CmaesState;
+import dev.craft.client.cmaes.ThreadCpu;
 import dev.craft.client.prompt.PromptProjection;
 import dev.craft.client.refine.Losses;
 import dev.craft.client.refine.RefinementMlp;
@@ -63,11 +64,24 @@ public final class CollaborativeTrainer {
             }
             int rounds = config.rounds();
             while (state.round < rounds) {
-                RoundMetrics metrics = round(state, account, sessionStart);
-                dir.appendMetrics(metrics);
+                long roundStart = System.nanoTime();
+                CmaesState.EigenTiming eigenBefore = eigenTiming(state);
+                Round done = round(state, account, sessionStart);
+                long checkpointStart = System.nanoTime();
+                dir.appendMetrics(done.metrics());
                 state.round++;
+                CmaesState.EigenTiming eigenAtSave = eigenTiming(state);
                 save(state, account, sessionStart);
-                progress.roundDone(metrics, rounds, config.budget());
+                long roundEnd = System.nanoTime();
+                CmaesState.EigenTiming eigenAfter = eigenTiming(state);
+                long waitAtSave = eigenAfter.waitNanos() - eigenAtSave.waitNanos();
+                progress.roundDone(done.metrics(), rounds, config.budget());
+                progress.roundTimed(new RoundTiming(done.metrics().round(), roundEnd - roundStart, done.queryNanos(),
+                        done.cmaesNanos(), done.cmaesCpuNanos(),
+                        eigenAfter.backgroundCpuNanos() - eigenBefore.backgroundCpuNanos(),
+                        eigenAfter.backgroundDecompositions() - eigenBefore.backgroundDecompositions(),
+                        eigenAfter.waitNanos() - eigenBefore.waitNanos(), waitAtSave,
+                        done.fitnessNanos(), done.epochNanos(), roundEnd - checkpointStart - waitAtSave));
             }
             // The last round was evaluated; zero-shot has no rounds and its answer is the zero-shot one.
             double testAccuracy = rounds == 0 ? state.zeroShotAccuracy : state.lastTestAccuracy;
@@ -88,17 +102,30 @@ public final class CollaborativeTrainer {
                          long replayedQueries) {
     }
 
-    private RoundMetrics round(TrainingState state, QueryAccount account, long sessionStart) {
+    /** A round's metrics row and the timing behind it (nanoseconds; see {@link RoundTiming}). */
+    private record Round(RoundMetrics metrics, long queryNanos, long cmaesNanos, long cmaesCpuNanos, long fitnessNanos,
+                         long epochNanos) {
+    }
+
+    private static CmaesState.EigenTiming eigenTiming(TrainingState state) {
+        return state.cmaes == null ? new CmaesState.EigenTiming(0, 0, 0, 0) : state.cmaes.eigenTiming();
+    }
+
+    private Round round(TrainingState state, QueryAccount account, long sessionStart) {
         long queryNanos = 0;
         long cmaesNanos = 0;
-        long mlpNanos = 0;
+        long cmaesCpuNanos = 0;
+        long fitnessNanos = 0;
+        long epochNanos = 0;
         double bestOfRound = Double.NaN;
         double meanOfRound = Double.NaN;
         if (config.method().searchesPrompt()) {
             long t0 = System.nanoTime();
+            long cpu0 = ThreadCpu.nanos();
             double[][] candidates = state.cmaes.ask();
             double[][] points = state.cmaes.toEvaluationSpace(candidates);
             float[] prompts = projection.applyAll(points);
+            long cpu1 = ThreadCpu.nanos();
             long t1 = System.nanoTime();
             BlackBox.Answer answer = train(prompts, points.length, account, "round-" + state.round);
             long t2 = System.nanoTime();
@@ -121,11 +148,14 @@ public final class CollaborativeTrainer {
                 }
             }
             long t3 = System.nanoTime();
+            long cpu3 = ThreadCpu.nanos();
             state.cmaes.tell(candidates, fitness);
+            long cpu4 = ThreadCpu.nanos();
             long t4 = System.nanoTime();
             queryNanos += t2 - t1;
             cmaesNanos += (t1 - t0) + (t4 - t3);
-            mlpNanos += t3 - t2;
+            cmaesCpuNanos += (cpu1 - cpu0) + (cpu4 - cpu3);
+            fitnessNanos += t3 - t2;
             if (config.usesMeanPrompt()) {
                 double[] mean = state.cmaes.toEvaluationSpace(state.cmaes.mean());
                 long t5 = System.nanoTime();
@@ -148,7 +178,7 @@ public final class CollaborativeTrainer {
                     config.seed() * 1_000_003L + state.round);
             trainLoss = stats.loss();
             trainAccuracy = accuracy(state.refiner.refine(state.currentLogits, task.trainLabels().length), task.trainLabels());
-            mlpNanos += System.nanoTime() - t0;
+            epochNanos += System.nanoTime() - t0;
         } else {
             trainAccuracy = accuracy(state.currentLogits, task.trainLabels());
         }
@@ -163,9 +193,10 @@ public final class CollaborativeTrainer {
             queryNanos += System.nanoTime() - t0;
         }
         long elapsed = state.elapsedBefore + (System.nanoTime() - sessionStart) / 1_000_000;
-        return new RoundMetrics(state.round + 1, account.trainQueries(), account.evalQueries(), bestOfRound,
-                meanOfRound, trainLoss, trainAccuracy, testAccuracy, elapsed, queryNanos / 1_000_000,
-                cmaesNanos / 1_000_000, mlpNanos / 1_000_000);
+        RoundMetrics metrics = new RoundMetrics(state.round + 1, account.trainQueries(), account.evalQueries(),
+                bestOfRound, meanOfRound, trainLoss, trainAccuracy, testAccuracy, elapsed, queryNanos / 1_000_000,
+                cmaesNanos / 1_000_000, (fitnessNanos + epochNanos) / 1_000_000);
+        return new Round(metrics, queryNanos, cmaesNanos, cmaesCpuNanos, fitnessNanos, epochNanos);
     }
 
     private BlackBox.Answer train(float[] prompts, int count, QueryAccount account, String purpose) {

@@ -6,6 +6,10 @@ public interface ProgressListener {
 
     void roundDone(RoundMetrics metrics, int rounds, long budget);
 
+    /** The round's detailed timing, told after {@link #roundDone}; ignored unless a benchmark listens. */
+    default void roundTimed(RoundTiming timing) {
+    }
+
     ProgressListener NONE = (metrics, rounds, budget) -> {
     };
 }

@@ -28,9 +28,22 @@ import java.util.function.Consumer;
 public final class TuneJob {
 
     private final Consumer<String> log;
+    private final QueryMode queryMode;
+    private final RequestStats requests = new RequestStats();
 
     public TuneJob(Consumer<String> log) {
+        this(log, QueryMode.BATCHED);
+    }
+
+    /** @param queryMode how queries travel; {@link QueryMode#PER_PROMPT_JSON} is for benchmarks only */
+    public TuneJob(Consumer<String> log, QueryMode queryMode) {
         this.log = log;
+        this.queryMode = queryMode;
+    }
+
+    /** The predict requests this job sent so far, and the prompts in them. */
+    public RequestStats requests() {
+        return requests;
     }
 
     public TuneReport run(TuneRequest request, ProgressListener progress) throws IOException {
@@ -78,7 +91,7 @@ public final class TuneJob {
         UploadedTask task = new UploadedTask(config.trainDatasetId(), labels(train), config.testDatasetId(),
                 labels(data.test()), data.classCount());
         CollaborativeTrainer.Result result = new CollaborativeTrainer(config, task,
-                new ServiceBlackBox(client, config.classSetId(), promptSize), dir, progress).run();
+                queryMode.open(client, config.classSetId(), promptSize, requests), dir, progress).run();
         if (result.replayedQueries() > 0) {
             log.accept(result.replayedQueries() + " queries of an interrupted round were answered again without charge");
         }

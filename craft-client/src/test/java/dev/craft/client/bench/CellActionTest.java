@@ -61,15 +61,15 @@ class CellActionTest {
         Files.writeString(craft2.resolve("config.json"), "{}");
         Files.writeString(craft2.resolve("checkpoint/state.cbor"), "x");
 
-        BenchPlan plan = BenchPlan.of(grid, bench, true, 8000);
+        BenchPlan plan = BenchPlan.of(grid, bench, true, BudgetRule.fixed(8000));
         assertThat(plan.steps()).extracting(BenchPlan.Step::action)
                 .containsExactly(CellAction.SKIP, CellAction.RUN, CellAction.RUN, CellAction.RESUME);
         assertThat(plan.steps().get(3).runDir()).isEqualTo(craft2);
         assertThat(plan.count(CellAction.RUN)).isEqualTo(2);
 
-        assertThatThrownBy(() -> BenchPlan.of(grid, bench, false, 8000))
+        assertThatThrownBy(() -> BenchPlan.of(grid, bench, false, BudgetRule.fixed(8000)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("zs-1shot-seed1 already holds");
-        assertThatThrownBy(() -> BenchPlan.of(grid, bench, true, 4000))
+        assertThatThrownBy(() -> BenchPlan.of(grid, bench, true, BudgetRule.fixed(4000)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("is for zs 1-shot seed 1 with budget 8000, not zs 1-shot seed 1 with budget 4000");
     }

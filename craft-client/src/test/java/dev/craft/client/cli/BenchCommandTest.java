@@ -32,6 +32,11 @@ class BenchCommandTest {
         assertThat(bench("--seeds", "1,1").err()).startsWith("craft: error: --seeds lists 1 twice");
         assertThat(bench("--preset", "fast").err()).startsWith("craft: error: --preset 'fast' is not one of");
         assertThat(bench("--eval-every", "-1").err()).startsWith("craft: error: --eval-every must not be negative");
+        assertThat(bench("--budget-rule", "paper").err()).startsWith(
+                "craft: error: --budget-rule 'paper' is not one of fixed, reference");
+        // 1 shot under the reference rule gets a quarter of 120: below one generation, refused before any query
+        Cli.Outcome quarter = bench("--methods", "craft", "--shots", "1,8", "--budget", "120", "--budget-rule", "reference");
+        assertThat(quarter.err()).startsWith("craft: error: --budget 30 is below one CMA-ES generation");
         Cli.Outcome lowBudget = bench("--methods", "zs,bbt", "--budget", "10");
         assertThat(lowBudget.exitCode()).isEqualTo(1);
         assertThat(lowBudget.err()).startsWith("craft: error: --budget 10 is below one CMA-ES generation");
@@ -55,6 +60,6 @@ class BenchCommandTest {
         Cli.Outcome help = Cli.run("bench", "--help");
         assertThat(help.exitCode()).isZero();
         assertThat(help.out()).contains("--methods", "zs,bbt,pr,pgpr,craft", "--shots", "1,2,4,8,16", "--seeds",
-                "--budget", "--resume", "--eval-every", "--preset", "--service", "--api-key");
+                "--budget", "--budget-rule", "--resume", "--eval-every", "--preset", "--service", "--api-key");
     }
 }

@@ -44,6 +44,13 @@ class TuneCommandErrorsTest {
     }
 
     @Test
+    void unknownQueryMode() {
+        Path dataset = TinyDataset.create(work.resolve("ds"), 2, 2, 1);
+        assertOneLineError(tune("--dataset", dataset.toString(), "--query-mode", "json"),
+                "--query-mode 'json' is not one of batched, per-prompt-json");
+    }
+
+    @Test
     void budgetBelowOneGeneration() {
         Path dataset = TinyDataset.create(work.resolve("ds"), 2, 2, 1);
         assertOneLineError(tune("--dataset", dataset.toString(), "--budget", "39"), "below one CMA-ES generation");

@@ -33,7 +33,7 @@ class KillAndResumeTest {
     @Test
     void killedRunResumesToTheSameResultWithoutPayingTwice() throws Exception {
         Path dataset = TinyDataset.create(work.resolve("dataset"), 3, 4, 3);
-        try (ServiceProcess service = ServiceProcess.start(work.resolve("service-data"),
+        try (ServiceProcess service = ServiceProcess.start(ServiceProcess.TINY, work.resolve("service-data"),
                 "straight:straight-key-01:100000,killed:killed-key-002:100000")) {
             Path straight = work.resolve("straight");
             Cli.Outcome uninterrupted = Cli.run(args(service, "straight-key-01", dataset, straight).toArray(String[]::new));

@@ -67,7 +67,8 @@ class PrometheusEndToEndTest {
     @BeforeAll
     static void runATuningJobUnderPrometheus() throws Exception {
         Path binary = PrometheusServer.binary();
-        service = ServiceProcess.start(work.resolve("service-data"), TENANT + ":" + KEY + ":100000");
+        service = ServiceProcess.start(ServiceProcess.TINY, work.resolve("service-data"),
+                TENANT + ":" + KEY + ":100000");
         prometheus = PrometheusServer.start(binary, work.resolve("prometheus"), service.url(), List.of(RULES));
 
         Path dataset = TinyDataset.create(work.resolve("dataset"), 3, 4, 3);

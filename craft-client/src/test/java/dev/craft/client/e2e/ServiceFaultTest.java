@@ -45,7 +45,7 @@ class ServiceFaultTest {
     void tuningRidesOutAServiceCrashAndRestart() throws Exception {
         Path dataset = TinyDataset.create(work.resolve("dataset"), 3, 4, 3);
         Path dataDir = work.resolve("service-data");
-        try (ServiceProcess service = ServiceProcess.start(dataDir, KEYS)) {
+        try (ServiceProcess service = ServiceProcess.start(ServiceProcess.TINY, dataDir, KEYS)) {
             Path straight = work.resolve("straight");
             assertThat(Cli.run(args(service, "straight-key-01", dataset, straight)).exitCode()).isZero();
 
@@ -79,7 +79,7 @@ class ServiceFaultTest {
     @Test
     void uploadCutShortByACrashLeavesNothingBehind() throws Exception {
         Path dataDir = work.resolve("service-data");
-        try (ServiceProcess service = ServiceProcess.start(dataDir, KEYS)) {
+        try (ServiceProcess service = ServiceProcess.start(ServiceProcess.TINY, dataDir, KEYS)) {
             byte[] body = multipartOfImages(3000);
             String boundary = new String(body, 2, 36, StandardCharsets.US_ASCII);
             HttpRequest upload = HttpRequest.newBuilder(service.url().resolve("/v1/datasets"))

@@ -35,7 +35,7 @@ class TuneEndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
-        service = ServiceProcess.start(work.resolve("service-data"),
+        service = ServiceProcess.start(ServiceProcess.TINY, work.resolve("service-data"),
                 "craft:craft-key-0001:100000,bbt:bbt-key-0002:100000,small:small-key-0003:100000,"
                         + "eval:eval-key-0004:100000,bench:bench-key-0005:100000");
         dataset = TinyDataset.create(work.resolve("dataset"), 3, 4, 3);

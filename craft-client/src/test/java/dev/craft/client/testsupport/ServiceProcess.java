@@ -19,7 +19,7 @@ import java.util.List;
  */
 public final class ServiceProcess implements AutoCloseable {
 
-    private static final Path JAR = Path.of("../vlm-service/target/vlm-service.jar").toAbsolutePath().normalize();
+    public static final Path JAR = Path.of("../vlm-service/target/vlm-service.jar").toAbsolutePath().normalize();
 
     private final List<String> command;
     private final int port;
@@ -32,8 +32,15 @@ public final class ServiceProcess implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts the service with {@code tenant:key:quota} entries and waits until it is healthy. */
-    public static ServiceProcess start(Path dataDir, String apiKeys, String... extraArgs) throws IOException, InterruptedException {
+    /** The bundle embedded in the service jar (random weights): what the end-to-end tests of the mechanics use. */
+    public static final String TINY = "tiny";
+
+    /**
+     * Starts the service on {@code bundle} (the value of {@code vlm.model.bundle}) with {@code tenant:key:quota}
+     * entries and waits until it is healthy.
+     */
+    public static ServiceProcess start(String bundle, Path dataDir, String apiKeys, String... extraArgs)
+            throws IOException, InterruptedException {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException("the service jar " + JAR + " is missing: build it first "
                     + "(mvn -B -ntp verify from the project root builds it before these tests)");
@@ -42,7 +49,7 @@ public final class ServiceProcess implements AutoCloseable {
         Path log = Files.createTempFile("vlm-service-", ".log");
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx1g", "-jar", JAR.toString(),
                 "--server.port=" + port, "--server.address=127.0.0.1", "--vlm.data-dir=" + dataDir,
-                "--vlm.api-keys=" + apiKeys));
+                "--vlm.model.bundle=" + bundle, "--vlm.api-keys=" + apiKeys));
         command.addAll(List.of(extraArgs));
         ServiceProcess service = new ServiceProcess(command, port, log);
         service.launch();

@@ -23,7 +23,7 @@ public final class EmbeddedBundle {
     public static Path extractTo(Path dir) throws IOException {
         Resource[] resources = new PathMatchingResourcePatternResolver().getResources(LOCATION);
         if (resources.length == 0) {
-            throw new InvalidBundleException("no embedded bundle in this build; set vlm.model.bundle-dir");
+            throw new InvalidBundleException("no embedded bundle in this build; set vlm.model.bundle to demo, bench or a bundle directory");
         }
         Files.createDirectories(dir);
         for (Resource resource : resources) {

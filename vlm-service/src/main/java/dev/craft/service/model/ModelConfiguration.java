@@ -4,12 +4,15 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.engine.StandardCapabilities;
 import dev.craft.service.VlmProperties;
+import dev.craft.service.model.selection.BuildScript;
+import dev.craft.service.model.selection.BundleChoice;
+import dev.craft.service.model.selection.BundleResolver;
+import dev.craft.service.model.selection.ResolvedBundle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import java.io.IOException;
 import java.nio.file.Path;
 
 /** Loads the served model once at start-up. */
@@ -18,18 +21,29 @@ class ModelConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(ModelConfiguration.class);
 
+    /** The bundle {@code vlm.model.bundle} selects, built first when it is a missing demo or bench bundle. */
+    @Bean
+    ResolvedBundle servedBundle(VlmProperties properties) {
+        VlmProperties.Model settings = properties.model();
+        if (settings.bundleDir() != null && !settings.bundleDir().toString().isBlank()) {
+            log.warn("vlm.model.bundle-dir (VLM_MODEL_BUNDLE_DIR) is deprecated; use vlm.model.bundle (VLM_MODEL_BUNDLE)");
+        }
+        Path home = BundleChoice.bundlesHome(settings.bundlesHome(), System.getenv(), System.getProperty("user.home"));
+        BundleChoice choice = BundleChoice.parse(settings.bundle(), settings.bundleDir(), home);
+        return new BundleResolver(properties.dataDir().resolve("embedded-bundle"), settings.buildScript(),
+                BuildScript.defaultCandidates()).resolve(choice);
+    }
+
     @Bean(destroyMethod = "close")
-    DualEncoderModel dualEncoderModel(VlmProperties properties) throws IOException {
+    DualEncoderModel dualEncoderModel(VlmProperties properties, ResolvedBundle bundle) {
         VlmProperties.Model settings = properties.model();
         configureEngine(settings);
-        Path bundleDir = settings.bundleDir() != null
-                ? settings.bundleDir()
-                : EmbeddedBundle.extractTo(properties.dataDir().resolve("embedded-bundle"));
         Device device = chooseDevice(settings.device());
         long start = System.nanoTime();
-        DualEncoderModel model = BundleLoader.load(bundleDir, device);
-        log.info("Loaded model bundle {} ({}) from {} on {} in {} ms", model.manifest().modelId(),
-                model.manifest().name(), bundleDir.toAbsolutePath(), device, (System.nanoTime() - start) / 1_000_000);
+        DualEncoderModel model = BundleLoader.load(bundle.directory(), device);
+        log.info("Loaded model bundle {} ({}, vlm.model.bundle={}) from {} on {} in {} ms", model.manifest().modelId(),
+                model.manifest().name(), bundle.choice().name(), bundle.source(), device,
+                (System.nanoTime() - start) / 1_000_000);
         return model;
     }
 

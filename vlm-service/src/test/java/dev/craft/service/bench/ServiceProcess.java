@@ -44,7 +44,7 @@ final class ServiceProcess implements AutoCloseable {
     /**
      * Starts the jar and waits until it is ready.
      *
-     * @param bundleDir the bundle to serve, or null for the embedded default
+     * @param bundleDir the bundle to serve, or null for the embedded tiny bundle
      */
     static ServiceProcess start(Path jar, List<String> jvmOptions, Path dataDir, Path bundleDir) throws IOException {
         int port = freePort();
@@ -54,9 +54,7 @@ final class ServiceProcess implements AutoCloseable {
         command.addAll(List.of("-jar", jar.toString(), "--server.port=" + port, "--server.address=127.0.0.1",
                 "--vlm.data-dir=" + dataDir, "--vlm.api-keys=bench:" + API_KEY + ":1000000000000",
                 "--logging.level.root=WARN"));
-        if (bundleDir != null) {
-            command.add("--vlm.model.bundle-dir=" + bundleDir);
-        }
+        command.add("--vlm.model.bundle=" + (bundleDir == null ? "tiny" : bundleDir.toString()));
         Files.createDirectories(dataDir);
         Path log = dataDir.resolve("service-" + System.currentTimeMillis() + ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());

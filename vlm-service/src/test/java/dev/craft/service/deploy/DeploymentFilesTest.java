@@ -319,7 +319,7 @@ class DeploymentFilesTest {
 
     // ---------------------------------------------------------------- helpers
 
-    /** {@code vlm.data-dir}, {@code vlm.model.bundle-dir}, ... from the VlmProperties record. */
+    /** {@code vlm.data-dir}, {@code vlm.model.bundle}, ... from the VlmProperties record. */
     static List<String> propertyNames() {
         List<String> names = new ArrayList<>();
         collect("vlm", VlmProperties.class, names);

@@ -22,7 +22,8 @@ final class DockerBuildContext {
                 .withTarget(target);
         for (String path : new String[] {"pom.xml", "shared-api/pom.xml", "shared-api/src", "vlm-service/pom.xml",
                 "vlm-service/src/main", "craft-client/pom.xml", "craft-client/src/main", "deploy/models/bundles/tiny",
-                "deploy/models/bundle_export.py", "deploy/models/clip_modules.py", "deploy/models/export_clip.py",
+                "deploy/models/bundle_export.py", "deploy/models/clip_modules.py", "deploy/models/clip_bpe.py",
+                "deploy/models/export_clip.py",
                 "deploy/docker"}) {
             image.withFileFromPath(path, ROOT.resolve(path));
         }

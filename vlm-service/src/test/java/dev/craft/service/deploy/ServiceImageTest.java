@@ -31,6 +31,7 @@ class ServiceImageTest {
     static void buildAndStart() {
         service = new GenericContainer<>(DockerBuildContext.image("craft/vlm-service-test", "vlm-service.Dockerfile", "runtime-cpu"))
                 .withEnv("VLM_API_KEYS", "itest:itest-key-000001:50")
+                .withEnv("VLM_MODEL_BUNDLE", "tiny")
                 .withTmpFs(Map.of("/tmp", "rw"))
                 .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withReadonlyRootfs(true))
                 .withExposedPorts(8080)

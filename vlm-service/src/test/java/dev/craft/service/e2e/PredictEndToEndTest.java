@@ -44,12 +44,16 @@ class PredictEndToEndTest extends ServiceTestBase {
         JsonNode model = VlmHttp.json(response);
         assertThat(model.get("device").asString()).isEqualTo("cpu");
         assertThat(model.get("modelId").asString()).isEqualTo("tiny-clip-random-v1");
+        assertThat(model.get("name").asString()).isEqualTo("tiny-clip-random");
+        assertThat(model.get("source").asString()).isEqualTo("embedded");
+        assertThat(model.get("vocabulary").asString()).isEqualTo("open");
+        assertThat(model.get("description").asString()).contains("meaningless");
         assertThat(model.get("tokenWidth").asInt()).isEqualTo(32);
         assertThat(model.get("contextLength").asInt()).isEqualTo(77);
         assertThat(model.get("tokenEmbeddingStd").asDouble()).isGreaterThan(0);
         List<String> fields = new java.util.ArrayList<>();
         model.propertyNames().forEach(fields::add);
-        assertThat(fields).containsExactlyInAnyOrder("modelId", "name", "description", "architecture", "vocabulary",
+        assertThat(fields).containsExactlyInAnyOrder("modelId", "name", "source", "description", "architecture", "vocabulary",
                 "tokenWidth", "contextLength", "maxContextTokens", "hasLogitScale", "logitScale", "tokenEmbeddingStd",
                 "imageSize", "device");
         model.forEach(value -> assertThat(value.isArray()).as("no arrays (weights, features) in model info").isFalse());

@@ -63,7 +63,7 @@ class RestartPersistenceTest {
         Path relative = Path.of("target", "relative-data-" + System.nanoTime());
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(VlmServiceApplication.class).run(
                 "--server.port=0", "--server.address=127.0.0.1", "--vlm.data-dir=" + relative,
-                "--vlm.api-keys=restart:" + KEY + ":10")) {
+                "--vlm.model.bundle=tiny", "--vlm.api-keys=restart:" + KEY + ":10")) {
             VlmHttp http = new VlmHttp(port(context), KEY);
             uploadGenerated(http, 1, 1);
             assertThat(relative.resolve("db/vlm.mv.db")).exists();
@@ -77,6 +77,7 @@ class RestartPersistenceTest {
                 "--server.port=0",
                 "--server.address=127.0.0.1",
                 "--vlm.data-dir=" + dataDir,
+                "--vlm.model.bundle=tiny",
                 "--vlm.api-keys=restart:" + KEY + ":1000");
     }
 

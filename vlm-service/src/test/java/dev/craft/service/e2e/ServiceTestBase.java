@@ -13,8 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The real service on a random port with the embedded tiny bundle, a fresh data dir per Spring context
- * (classes with the same configuration share one),
+ * The real service on a random port with the embedded tiny bundle ({@code vlm.model.bundle=tiny}), a fresh data
+ * dir per Spring context (classes with the same configuration share one),
  * and three tenants: alice (large quota), bob (another tenant), carol (quota 30).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -40,6 +40,7 @@ abstract class ServiceTestBase {
     static void properties(DynamicPropertyRegistry registry) {
         Path dataDir = newDataDir();
         registry.add("vlm.data-dir", dataDir::toString);
+        registry.add("vlm.model.bundle", () -> "tiny");
         registry.add("vlm.api-keys", () -> "alice:" + ALICE_KEY + ":100000000,bob:" + BOB_KEY + ":1000000,carol:"
                 + CAROL_KEY + ":30");
     }
