@@ -20,6 +20,26 @@ class CraftCliTest {
     }
 
     @Test
+    void largeHttpBuffersUnlessTheUserChoseASize() {
+        String before = System.getProperty(CraftCli.HTTP_BUFFER_PROPERTY);
+        try {
+            System.clearProperty(CraftCli.HTTP_BUFFER_PROPERTY);
+            CraftCli.useLargeHttpBuffers();
+            assertThat(System.getProperty(CraftCli.HTTP_BUFFER_PROPERTY)).isEqualTo("262144");
+
+            System.setProperty(CraftCli.HTTP_BUFFER_PROPERTY, "65536");
+            CraftCli.useLargeHttpBuffers();
+            assertThat(System.getProperty(CraftCli.HTTP_BUFFER_PROPERTY)).isEqualTo("65536");
+        } finally {
+            if (before == null) {
+                System.clearProperty(CraftCli.HTTP_BUFFER_PROPERTY);
+            } else {
+                System.setProperty(CraftCli.HTTP_BUFFER_PROPERTY, before);
+            }
+        }
+    }
+
+    @Test
     void cmaesPrintsOneJsonLine() {
         Cli.Outcome r = run("cmaes", "--function", "sphere", "--dim", "10", "--seed", "3");
         assertThat(r.exitCode()).isZero();
