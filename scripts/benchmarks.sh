@@ -16,6 +16,7 @@
 #   SHOTS=1,4 SEEDS=1 BUDGET=400 PERF_BUDGET=400 PERF_ROUNDS=5 SCALE_BUDGET=80 \
 #     bash scripts/benchmarks.sh                                # a reduced protocol when time is short
 #   STEPS=report bash scripts/benchmarks.sh                     # only regenerate the page from WORK
+#   BUNDLE=bench STREAMS=2 bash scripts/benchmarks.sh           # two client streams on a 2-core machine
 #
 # Environment (defaults in brackets):
 #   BUNDLE        tiny | demo | bench | a bundle directory [tiny]. demo and bench are looked for in
@@ -25,6 +26,11 @@
 #   BUDGET BUDGET_RULE    [8000] [reference]: with reference, BUDGET is the 8/16-shot budget, 2/4 shots get
 #                 BUDGET/2 and 1 shot BUDGET/4 (2000/4000/8000 as the reference code); fixed: BUDGET for all
 #   EVAL_EVERY    test evaluation every R rounds, for the query curves [10]
+#   STREAMS       client streams of the protocol and MNIST benches, run at once against services that
+#                 compute that many requests at once (vlm.compute.concurrency) [1]. The shot counts are dealt
+#                 to the streams by budget (largest first, each to the least loaded stream); each stream has
+#                 its own CRAFT_HOME (upload cache); a last `craft bench --resume` over the whole grid keeps
+#                 the finished runs and writes the summary. One stream per core suits a CPU service.
 #   PRESET        paper | reference [paper]
 #   MNIST_METHODS MNIST_SHOTS MNIST_SEEDS MNIST_BUDGET   the MNIST grid [the DTD-10 grid]
 #   PERF_BUDGET PERF_ROUNDS PERF_SHOTS                   bench-perf [8000] [20] [16]
@@ -61,6 +67,8 @@ work="${WORK:-target/benchmarks}"
 docs_out="${DOCS_OUT:-docs/benchmarks.md}"
 img_dir="${IMG_DIR:-docs/img}"
 port="${PORT:-18480}"
+streams="${STREAMS:-1}"
+[[ "$streams" =~ ^[1-9][0-9]*$ ]] || { echo "benchmarks: STREAMS must be a positive whole number, not '$streams'" >&2; exit 2; }
 cache="${CRAFT_CACHE:-$HOME/.cache/craft}"
 shared="../shared/assets"
 dtd="$shared/datasets/dtd10"
@@ -136,7 +144,8 @@ start_service() {
   fi
   mkdir -p "$data"
   java -Xmx4g -jar "$work/bin/vlm-service.jar" --server.port="$at" --server.address=127.0.0.1 \
-    --vlm.data-dir="$data" --vlm.api-keys="bench:$key:1000000000" "${args[@]}" > "$work/service-$name.log" 2>&1 &
+    --vlm.data-dir="$data" --vlm.api-keys="bench:$key:1000000000" --vlm.compute.concurrency="$streams" \
+    "${args[@]}" > "$work/service-$name.log" 2>&1 &
   service_pids+=($!)
   local pid=$!
   for _ in $(seq 1 600); do
@@ -152,6 +161,52 @@ start_service() {
   log "service on port $at serves $served (log: $work/service-$name.log)"
 }
 
+# The training budget craft bench gives a shot count (see --budget-rule).
+budget_of() {
+  local k="$1" b="$2"
+  if [[ "$budget_rule" != reference || "$k" -ge 8 ]]; then echo "$b"
+  elif [[ "$k" -ge 2 ]]; then echo $((b / 2))
+  else echo $((b / 4)); fi
+}
+
+# The shot counts of each stream, one comma-separated line per stream: largest budget first, each to
+# the stream with the least budget so far (ties: the first).
+deal_shots() {
+  local list="$1" b="$2" n="$3" k i best
+  local -a load lines
+  for ((i = 0; i < n; i++)); do load[i]=0; lines[i]=""; done
+  while read -r _ k; do
+    best=0
+    for ((i = 1; i < n; i++)); do (( load[i] < load[best] )) && best=$i; done
+    load[best]=$(( load[best] + $(budget_of "$k" "$b") ))
+    lines[best]="${lines[best]:+${lines[best]},}$k"
+  done < <(tr ',' '\n' <<<"$list" | while read -r k; do echo "$(budget_of "$k" "$b") $k"; done | sort -k1,1nr -k2,2nr)
+  for ((i = 0; i < n; i++)); do [[ -n "${lines[i]}" ]] && echo "${lines[i]}"; done
+}
+
+# run_bench OUT SHOTS BUDGET [craft bench options...]: craft bench over the grid, in $streams streams
+# when that is more than one, then once more over the whole grid (every run kept) for the summary.
+run_bench() {
+  local out="$1" all_shots="$2" b="$3"; shift 3
+  local resume=()
+  [[ -d "$out" ]] && resume=(--resume)
+  if [[ "$streams" -gt 1 ]]; then
+    local i=0 part pids=() failed=0
+    echo "# the next $streams craft bench commands ran at once, each with CRAFT_HOME=$CRAFT_HOME/stream-<n>" >> "$commands"
+    while read -r part; do
+      i=$((i + 1))
+      log "stream $i: shots $part"
+      CRAFT_HOME="$CRAFT_HOME/stream-$i" craft bench --resume --quiet "$@" --shots "$part" --budget "$b" --out "$out" \
+        < /dev/null > "$out.stream-$i.log" 2>&1 &
+      pids+=($!)
+    done < <(deal_shots "$all_shots" "$b" "$streams")
+    for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+    [[ "$failed" == 0 ]] || log "a stream failed (logs: $out.stream-*.log); the last pass runs what is left"
+    resume=(--resume)
+  fi
+  craft bench "${resume[@]}" --quiet "$@" --shots "$all_shots" --budget "$b" --out "$out"
+}
+
 main_dir=""
 main_url="http://127.0.0.1:$port"
 if step protocol || step perf || step scale; then
@@ -162,8 +217,8 @@ if step protocol || step perf || step scale; then
     printf '# %s: ' "$(date -u +%FT%TZ)"
     printf 'BUNDLE=%s METHODS=%s SHOTS=%s SEEDS=%s BUDGET=%s BUDGET_RULE=%s EVAL_EVERY=%s PRESET=%s ' "$(quote "$bundle")" \
       "$methods" "$shots" "$seeds" "$budget" "$budget_rule" "$eval_every" "$preset"
-    printf 'PERF_BUDGET=%s PERF_ROUNDS=%s PERF_SHOTS=%s SCALE_BUDGET=%s WORK=%s STEPS=%s bash scripts/benchmarks.sh\n' \
-      "$perf_budget" "$perf_rounds" "$perf_shots" "$scale_budget" "$(quote "$work")" "$(quote "${STEPS:-}")"
+    printf 'PERF_BUDGET=%s PERF_ROUNDS=%s PERF_SHOTS=%s SCALE_BUDGET=%s STREAMS=%s WORK=%s STEPS=%s bash scripts/benchmarks.sh\n' \
+      "$perf_budget" "$perf_rounds" "$perf_shots" "$scale_budget" "$streams" "$(quote "$work")" "$(quote "${STEPS:-}")"
     printf '# vlm-service on bundle %s (%s), port %s; craft = java -jar craft-client/target/craft.jar (run from a copy), ' "$bundle" \
       "${main_dir:-embedded}" "$port"
     printf 'CRAFT_SERVICE and CRAFT_API_KEY set by the script\n'
@@ -177,11 +232,9 @@ tag=$(basename "${bundle}")
 dtd_bench="$work/dtd10-$tag"
 if step protocol; then
   [[ -d "$dtd" && -f "$dtd_split" ]] || { log "DTD-10 is not in ../shared/assets; cannot run the protocol"; exit 2; }
-  resume=(); [[ -f "$dtd_bench/summary.csv" || -d "$dtd_bench" ]] && resume=(--resume)
   log "protocol on DTD-10: methods $methods, shots $shots, seeds $seeds, budget $budget ($budget_rule rule)"
-  craft bench "${resume[@]}" --quiet --dataset "$dtd" --split "$dtd_split" --methods "$methods" --shots "$shots" \
-    --seeds "$seeds" --budget "$budget" --budget-rule "$budget_rule" --eval-every "$eval_every" --preset "$preset" \
-    --out "$dtd_bench"
+  run_bench "$dtd_bench" "$shots" "$budget" --dataset "$dtd" --split "$dtd_split" --methods "$methods" \
+    --seeds "$seeds" --budget-rule "$budget_rule" --eval-every "$eval_every" --preset "$preset"
 fi
 
 # ---------------------------------------------------------------- 3. demo bundle on MNIST
@@ -201,11 +254,10 @@ if step mnist; then
       start_service demo "$demo_dir" $((port + 1))
       mnist_url="http://127.0.0.1:$((port + 1))"
     fi
-    resume=(); [[ -d "$mnist_bench" ]] && resume=(--resume)
     log "demo bundle on MNIST: methods $mnist_methods, shots $mnist_shots, seeds $mnist_seeds, budget $mnist_budget"
-    if ! CRAFT_SERVICE="$mnist_url" craft bench "${resume[@]}" --quiet --dataset "$mnist" --methods "$mnist_methods" \
-        --shots "$mnist_shots" --seeds "$mnist_seeds" --budget "$mnist_budget" --budget-rule "$budget_rule" \
-        --eval-every "$eval_every" --preset "$preset" --out "$mnist_bench"; then
+    if ! CRAFT_SERVICE="$mnist_url" run_bench "$mnist_bench" "$mnist_shots" "$mnist_budget" --dataset "$mnist" \
+        --methods "$mnist_methods" --seeds "$mnist_seeds" --budget-rule "$budget_rule" --eval-every "$eval_every" \
+        --preset "$preset"; then
       log "the MNIST bench failed; continuing without it"
       notes+=("The MNIST benchmark failed in this run (see $work/service-demo.log); its table is absent.")
     fi
@@ -284,6 +336,9 @@ if step report; then
   fi
   if [[ "$bundle" == tiny ]]; then
     notes+=("The tiny bundle has random weights: every accuracy measured with it is chance level by construction. Its tables show what the pipeline does and costs, not how well CraFT works.")
+  fi
+  if [[ "$streams" -gt 1 ]]; then
+    notes+=("The benches ran in $streams client streams at once against a service computing $streams requests at once (STREAMS=$streams): a run's wall time includes the CPU the other streams took.")
   fi
   [[ -n "${NOTE:-}" ]] && notes+=("$NOTE")
   args=()
