@@ -24,8 +24,14 @@ public record VlmProperties(Path dataDir, String apiKeys, Path apiKeysFile, Mode
         dataDir = dataDir == null ? Path.of("data") : dataDir;
         model = model == null ? new Model(null, null, null, null, null, null, null) : model;
         limits = limits == null ? new Limits(0, 0, 0, 0, 0, 0, 0, 0, 0, 0) : limits;
-        compute = compute == null ? new Compute(0, 0, 0, 0, 0) : compute;
+        compute = compute == null ? new Compute(0, 0, 0, 0, 0, 0) : compute;
         storage = storage == null ? new Storage(0) : storage;
+        long largestAnswer = limits.maxLogitsPerRequest() * Float.BYTES;
+        if (largestAnswer > compute.answerMemoryBytes()) {
+            throw new IllegalArgumentException("vlm.compute.answer-memory-mb (" + compute.answerMemoryMb()
+                    + ") is smaller than one answer at vlm.limits.max-logits-per-request (" + limits.maxLogitsPerRequest()
+                    + " logits = " + ((largestAnswer + (1 << 20) - 1) >> 20) + " MiB): raise the first or lower the second");
+        }
     }
 
     /**
@@ -85,14 +91,22 @@ public record VlmProperties(Path dataDir, String apiKeys, Path apiKeysFile, Mode
      * @param imageBatch         images per image-encoder forward
      * @param textBatch          prompt sequences per text-encoder forward (bounds memory)
      * @param featureCacheMb     image features kept in memory across requests
+     * @param answerMemoryMb     native memory that answers computed and not yet delivered may hold together;
+     *                           a computation whose answer does not fit gets 503 with Retry-After
      */
-    public record Compute(int concurrency, int queueLength, int imageBatch, int textBatch, int featureCacheMb) {
+    public record Compute(int concurrency, int queueLength, int imageBatch, int textBatch, int featureCacheMb,
+                          int answerMemoryMb) {
         public Compute {
             concurrency = orDefault(concurrency, 1);
             queueLength = orDefault(queueLength, 64);
             imageBatch = orDefault(imageBatch, 32);
             textBatch = orDefault(textBatch, 1024);
             featureCacheMb = orDefault(featureCacheMb, 1024);
+            answerMemoryMb = orDefault(answerMemoryMb, 1024);
+        }
+
+        public long answerMemoryBytes() {
+            return (long) answerMemoryMb << 20;
         }
     }
 

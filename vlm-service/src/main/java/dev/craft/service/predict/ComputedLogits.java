@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.craft.api.LogitsResponse;
+import dev.craft.service.compute.AnswerMemory;
 
 import java.nio.FloatBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,12 +19,14 @@ public final class ComputedLogits implements AutoCloseable {
 
     private final NDManager manager;
     private final NDArray values;
+    private final AnswerMemory.Lease memory;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    /** Takes over {@code manager}, which owns {@code values} (float32). */
-    ComputedLogits(NDManager manager, NDArray values) {
+    /** Takes over {@code manager}, which owns {@code values} (float32), and the answer memory they hold. */
+    ComputedLogits(NDManager manager, NDArray values, AnswerMemory.Lease memory) {
         this.manager = manager;
         this.values = values;
+        this.memory = memory;
     }
 
     public int[] shape() {
@@ -41,7 +44,7 @@ public final class ComputedLogits implements AutoCloseable {
         for (int i = 0; i < shape.length; i++) {
             dims[i] = shape[i];
         }
-        return new ComputedLogits(manager, values.reshape(new Shape(dims)));
+        return new ComputedLogits(manager, values.reshape(new Shape(dims)), memory);
     }
 
     /** A read-only view of the values, row-major, in the engine's memory; valid until {@link #close()}. */
@@ -65,11 +68,15 @@ public final class ComputedLogits implements AutoCloseable {
         return new LogitsResponse(shape(), toFloatArray());
     }
 
-    /** Releases the native memory; idempotent. */
+    /** Releases the native memory and its share of the answer memory; idempotent. */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            manager.close();
+            try {
+                manager.close();
+            } finally {
+                memory.close();
+            }
         }
     }
 }

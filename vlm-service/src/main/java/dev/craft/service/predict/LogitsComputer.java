@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.craft.service.VlmProperties;
 import dev.craft.service.classset.ClassPrompts;
+import dev.craft.service.compute.AnswerMemory;
 import dev.craft.service.model.DualEncoderModel;
 import org.springframework.stereotype.Component;
 
@@ -21,10 +22,12 @@ import java.nio.FloatBuffer;
 public class LogitsComputer {
 
     private final DualEncoderModel model;
+    private final AnswerMemory answerMemory;
     private final int textBatch;
 
-    public LogitsComputer(DualEncoderModel model, VlmProperties properties) {
+    public LogitsComputer(DualEncoderModel model, VlmProperties properties, AnswerMemory answerMemory) {
         this.model = model;
+        this.answerMemory = answerMemory;
         this.textBatch = properties.compute().textBatch();
     }
 
@@ -42,8 +45,10 @@ public class LogitsComputer {
      */
     public ComputedLogits logits(Buffer images, int n, ClassPrompts classes, float[] prompts, int p) {
         int e = model.embedDim();
-        NDManager manager = model.newManager();
+        AnswerMemory.Lease memory = answerMemory.reserve((long) p * n * classes.classCount() * Float.BYTES);
+        NDManager manager = null;
         try {
+            manager = model.newManager();
             NDArray logits;
             try (NDManager scratch = manager.newSubManager()) {
                 // The scale multiplies the P x K text features rather than the P x N x K product: the same logits
@@ -54,9 +59,12 @@ public class LogitsComputer {
                 logits = image.matMul(text.transpose(0, 2, 1));
                 logits.attach(manager);
             }
-            return new ComputedLogits(manager, logits);
+            return new ComputedLogits(manager, logits, memory);
         } catch (RuntimeException | Error failure) {
-            manager.close();
+            if (manager != null) {
+                manager.close();
+            }
+            memory.close();
             throw failure;
         }
     }

@@ -17,6 +17,7 @@ import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.util.DisconnectedClientHelper;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.MultipartException;
@@ -107,6 +108,11 @@ public class ProblemExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e) {
+        if (DisconnectedClientHelper.isClientDisconnectedException(e)) {
+            // Not a failure of the service, and no answer can reach the client any more.
+            log.info("The client went away before its answer was written: {}", e.toString());
+            return null;
+        }
         log.error("Unexpected error", e);
         return respond(HttpStatus.INTERNAL_SERVER_ERROR, ProblemTypes.INTERNAL,
                 "the service failed to handle this request; nothing was charged", Map.of());

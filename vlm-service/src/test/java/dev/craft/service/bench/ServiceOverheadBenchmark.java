@@ -37,7 +37,7 @@ import java.util.stream.Stream;
 public final class ServiceOverheadBenchmark {
 
     private static final VlmProperties.Limits LIMITS = new VlmProperties.Limits(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
-    private static final VlmProperties.Compute COMPUTE = new VlmProperties.Compute(0, 0, 0, 0, 0);
+    private static final VlmProperties.Compute COMPUTE = new VlmProperties.Compute(0, 0, 0, 0, 0, 0);
     private static final int SEED = 7;
 
     private final BenchOptions options;

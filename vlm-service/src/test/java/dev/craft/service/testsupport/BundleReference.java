@@ -2,9 +2,11 @@ package dev.craft.service.testsupport;
 
 import dev.craft.service.VlmProperties;
 import dev.craft.service.classset.ClassPrompts;
+import dev.craft.service.compute.AnswerMemory;
 import dev.craft.service.model.DualEncoderModel;
 import dev.craft.service.predict.ComputedLogits;
 import dev.craft.service.predict.LogitsComputer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -95,7 +97,8 @@ public final class BundleReference {
         float[] images = model.encodeImages(values("pixels"), b);
         VlmProperties properties = new VlmProperties(null, null, null, null, null, null, null);
         float[] logits;
-        try (ComputedLogits computed = new LogitsComputer(model, properties).logits(images, b, classes, values("prompts"), p)) {
+        try (ComputedLogits computed = new LogitsComputer(model, properties,
+                new AnswerMemory(properties, new SimpleMeterRegistry())).logits(images, b, classes, values("prompts"), p)) {
             assertThat(computed.shape()).containsExactly(p, b, classes.classCount());
             logits = computed.toFloatArray();
         }

@@ -61,6 +61,18 @@ public final class ServiceFixture {
 
     public static HttpResponse<byte[]> predictBinary(VlmHttp http, String datasetId, String classSetId,
                                                      float[][] prompts, String idempotencyKey) {
+        HttpRequest.Builder request = http.request("/v1/predict")
+                .header("Content-Type", CraftMediaTypes.PREDICT_FRAME)
+                .header("Accept", CraftMediaTypes.TENSOR)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(predictFrame(datasetId, classSetId, prompts)));
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
+        return http.send(request.build());
+    }
+
+    /** The body of a binary predict ({@value CraftMediaTypes#PREDICT_FRAME}). */
+    public static byte[] predictFrame(String datasetId, String classSetId, float[][] prompts) {
         float[] flat = new float[prompts.length * prompts[0].length];
         for (int p = 0; p < prompts.length; p++) {
             System.arraycopy(prompts[p], 0, flat, p * prompts[0].length, prompts[0].length);
@@ -72,14 +84,7 @@ public final class ServiceFixture {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        HttpRequest.Builder request = http.request("/v1/predict")
-                .header("Content-Type", CraftMediaTypes.PREDICT_FRAME)
-                .header("Accept", CraftMediaTypes.TENSOR)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
-        if (idempotencyKey != null) {
-            request.header("Idempotency-Key", idempotencyKey);
-        }
-        return http.send(request.build());
+        return body.toByteArray();
     }
 
     public static Tensor tensor(HttpResponse<byte[]> response) {
