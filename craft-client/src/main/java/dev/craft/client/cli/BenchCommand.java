@@ -40,9 +40,6 @@ public final class BenchCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    ServiceOptions service;
-
-    @Mixin
     DatasetOptions data;
 
     @Option(names = "--methods", defaultValue = BenchGrid.ALL_METHODS, paramLabel = "M,M...",
@@ -67,8 +64,8 @@ public final class BenchCommand implements Callable<Integer> {
                     + "8000: 2000, 4000, 8000) (default: ${DEFAULT-VALUE}).")
     String budgetRule;
 
-    @Option(names = "--preset", defaultValue = "paper", description = "paper or reference defaults (default: ${DEFAULT-VALUE}).")
-    String preset;
+    @Mixin
+    PresetOption preset;
 
     @Option(names = "--eval-every", defaultValue = "0",
             description = "Evaluate on the test set every R rounds, for craft plot queries (0: only at the end).")
@@ -86,11 +83,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         BenchGrid grid = BenchGrid.parse(methods, shots, seeds);
-        Preset presetValue = TuneCommand.parse(Preset.class, preset, "--preset");
+        Preset presetValue = preset.value();
         if (evalEvery < 0) {
             throw new IllegalArgumentException("--eval-every must not be negative");
         }
-        URI serviceUrl = service.service();
+        ServiceOptions service = data.service();
+        URI serviceUrl = service.url();
         String apiKey = service.apiKey();
         BudgetRule budgets = BudgetRule.parse(budgetRule, budget);
         BenchPlan plan = BenchPlan.of(grid, out, resume, budgets);

@@ -4,7 +4,6 @@ import dev.craft.client.io.AtomicFiles;
 import dev.craft.client.perf.BenchPerf;
 import dev.craft.client.perf.PerfReport;
 import dev.craft.client.perf.PerfTable;
-import dev.craft.client.tune.Preset;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,9 +29,6 @@ public final class BenchPerfCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    ServiceOptions service;
-
-    @Mixin
     DatasetOptions data;
 
     @Option(names = "--shots", defaultValue = "16", description = "Training images per class (default: ${DEFAULT-VALUE}).")
@@ -52,8 +48,8 @@ public final class BenchPerfCommand implements Callable<Integer> {
             description = "Rounds run before the profiled ones and left out (default: ${DEFAULT-VALUE}).")
     int warmupRounds;
 
-    @Option(names = "--preset", defaultValue = "paper", description = "paper or reference defaults (default: ${DEFAULT-VALUE}).")
-    String preset;
+    @Mixin
+    PresetOption preset;
 
     @Option(names = "--model-bundle", paramLabel = "DIR",
             description = "A copy of the served model bundle: its parameters are counted (DJL) for the artefact "
@@ -71,9 +67,10 @@ public final class BenchPerfCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path workDir = work != null ? work : defaultWork(out);
-        BenchPerf.Settings settings = new BenchPerf.Settings(service.service(), service.apiKey(), service.retryPolicy(),
+        ServiceOptions service = data.service();
+        BenchPerf.Settings settings = new BenchPerf.Settings(service.url(), service.apiKey(), service.retryPolicy(),
                 data.dataset(), data.split(), data.uploadCacheFile(), shots, seed, budget, rounds, warmupRounds,
-                TuneCommand.parse(Preset.class, preset, "--preset"), workDir, modelBundle);
+                preset.value(), workDir, modelBundle);
         PerfReport report = new BenchPerf(settings, message -> {
             System.err.println(message);
             System.err.flush();

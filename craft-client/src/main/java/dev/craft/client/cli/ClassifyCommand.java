@@ -26,8 +26,8 @@ public final class ClassifyCommand implements Callable<Integer> {
     @Mixin
     ServiceOptions service;
 
-    @Option(names = "--model", required = true, description = "The tuned artefact: RUN_DIR/tuned.")
-    Path model;
+    @Mixin
+    TunedModelOption model;
 
     @Option(names = "--batch", defaultValue = "64", description = "Images per request (the service allows 64; default: ${DEFAULT-VALUE}).")
     int batch;
@@ -46,7 +46,7 @@ public final class ClassifyCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--batch must be at least 1");
         }
         VlmClient client = service.client();
-        try (TunedClassifier classifier = TunedClassifier.open(model, client)) {
+        try (TunedClassifier classifier = model.open(client)) {
             List<String> names = classifier.classNames();
             int k = names.size();
             for (int start = 0; start < images.size(); start += batch) {

@@ -1,12 +1,19 @@
 package dev.craft.client.cli;
 
 import dev.craft.client.service.UploadCache;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 
-/** Which dataset to use and where its uploads are remembered; shared by tune, bench and eval. */
+/**
+ * Which dataset to use, the service it goes to and where its uploads are remembered; shared by tune,
+ * bench, bench-perf and eval.
+ */
 public final class DatasetOptions {
+
+    @Mixin
+    ServiceOptions service;
 
     @Option(names = "--dataset", required = true,
             description = "Dataset folder: ImageFolder (DIR/train/<class>, DIR/test/<class>) or the images of a CoOp split.")
@@ -17,6 +24,11 @@ public final class DatasetOptions {
 
     @Option(names = "--upload-cache", description = "Upload cache file (default: $CRAFT_HOME/upload-cache.json, else ~/.craft/upload-cache.json).")
     Path uploadCache;
+
+    /** The service the dataset is uploaded to and queried on. */
+    public ServiceOptions service() {
+        return service;
+    }
 
     public Path dataset() {
         return dataset;

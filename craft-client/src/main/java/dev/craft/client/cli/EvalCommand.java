@@ -9,9 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,19 +26,16 @@ public final class EvalCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    ServiceOptions service;
-
-    @Mixin
     DatasetOptions data;
 
-    @Option(names = "--model", required = true, description = "The tuned artefact: RUN_DIR/tuned.")
-    Path model;
+    @Mixin
+    TunedModelOption model;
 
     @Override
     public Integer call() throws Exception {
         TaskData task = DatasetLoader.load(data.dataset(), data.split());
-        VlmClient client = service.client();
-        try (TunedClassifier classifier = TunedClassifier.open(model, client)) {
+        VlmClient client = data.service().client();
+        try (TunedClassifier classifier = model.open(client)) {
             int[] toTuned = mapClasses(task.classNames(), classifier.classNames());
             List<LabeledImage> test = task.test();
             String datasetId = data.uploadCache().uploadOnce(client, test.stream().map(LabeledImage::file).toList());

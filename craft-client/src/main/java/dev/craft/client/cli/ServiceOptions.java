@@ -35,7 +35,7 @@ public final class ServiceOptions {
         return RetryPolicy.withRetries(retries);
     }
 
-    public URI service() {
+    public URI url() {
         return service;
     }
 

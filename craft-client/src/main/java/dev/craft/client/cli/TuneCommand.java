@@ -1,7 +1,6 @@
 package dev.craft.client.cli;
 
 import dev.craft.client.tune.Method;
-import dev.craft.client.tune.Preset;
 import dev.craft.client.tune.QueryMode;
 import dev.craft.client.tune.TuneJob;
 import dev.craft.client.tune.TuneReport;
@@ -24,9 +23,6 @@ public final class TuneCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    ServiceOptions service;
-
-    @Mixin
     DatasetOptions data;
 
     @Option(names = "--shots", required = true, description = "Training images per class.")
@@ -47,8 +43,8 @@ public final class TuneCommand implements Callable<Integer> {
     @Option(names = "--eval-every", defaultValue = "0", description = "Evaluate on the test set every R rounds (0: only at the end).")
     int evalEvery;
 
-    @Option(names = "--preset", defaultValue = "paper", description = "paper or reference defaults (default: ${DEFAULT-VALUE}).")
-    String preset;
+    @Mixin
+    PresetOption preset;
 
     @Option(names = "--current", defaultValue = "best",
             description = "Current prompt: best (best candidate so far, free) or mean (one extra query per round) "
@@ -78,8 +74,9 @@ public final class TuneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TuneRequest request = new TuneRequest(service.service(), service.apiKey(), data.dataset(), data.split(), shots, seed,
-                parse(Method.class, method, "--method"), budget, out, evalEvery, parse(Preset.class, preset, "--preset"),
+        ServiceOptions service = data.service();
+        TuneRequest request = new TuneRequest(service.url(), service.apiKey(), data.dataset(), data.split(), shots, seed,
+                OptionValues.enumValue(Method.class, method, "--method"), budget, out, evalEvery, preset.value(),
                 current, resume, template, noResidual ? Boolean.FALSE : null, linearMlp, data.uploadCacheFile(),
                 service.retryPolicy());
         QueryMode mode = QueryMode.parse(queryMode);
@@ -92,14 +89,5 @@ public final class TuneCommand implements Callable<Integer> {
                 report.testAccuracy(), report.zeroShotAccuracy(), report.trainQueries(), report.evalQueries(),
                 report.wallSeconds(), out.resolve("report.json"));
         return 0;
-    }
-
-    static <E extends Enum<E>> E parse(Class<E> type, String value, String option) {
-        try {
-            return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(option + " '" + value + "' is not one of "
-                    + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT));
-        }
     }
 }

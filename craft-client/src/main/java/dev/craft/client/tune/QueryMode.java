@@ -35,9 +35,6 @@ public enum QueryMode {
     }
 
     BlackBox open(VlmClient client, String classSetId, int promptSize, RequestStats stats) {
-        return switch (this) {
-            case BATCHED -> new ServiceBlackBox(client, classSetId, promptSize, stats);
-            case PER_PROMPT_JSON -> new PerPromptJsonBlackBox(client, classSetId, promptSize, stats);
-        };
+        return new ServiceBlackBox(client, classSetId, promptSize, stats, this);
     }
 }

@@ -1,0 +1,16 @@
+package dev.craft.client.cli;
+
+import dev.craft.client.tune.Preset;
+import picocli.CommandLine.Option;
+
+/** {@code --preset}: which set of defaults a tuning run uses; shared by tune, bench and bench-perf. */
+public final class PresetOption {
+
+    @Option(names = "--preset", defaultValue = "paper", description = "paper or reference defaults (default: ${DEFAULT-VALUE}).")
+    String preset;
+
+    /** @throws IllegalArgumentException naming the accepted values */
+    public Preset value() {
+        return OptionValues.enumValue(Preset.class, preset, "--preset");
+    }
+}
