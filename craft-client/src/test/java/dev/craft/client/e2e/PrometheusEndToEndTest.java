@@ -135,7 +135,7 @@ class PrometheusEndToEndTest {
         // what the issue asks the dashboard and the alerts to show
         assertThat(used).contains("vlm_queries_total", "vlm_quota_remaining", "vlm_quota_limit", "vlm_usage_queries",
                 "vlm_predict_duration_seconds_bucket", "vlm_images_encoded_total", "vlm_requests_rejected_total",
-                "vlm_compute_queue", "jvm_memory_used_bytes", "process_cpu_usage", "system_cpu_usage",
+                "vlm_compute_queue", "vlm_compute_answer_memory_bytes", "jvm_memory_used_bytes", "process_cpu_usage", "system_cpu_usage",
                 "http_server_requests_seconds_count");
         assertThat(external).contains("DCGM_FI_DEV_GPU_UTIL");
         // Histograms appear in the exposition under their _bucket/_count/_sum names, which is what
