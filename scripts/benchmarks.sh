@@ -188,8 +188,6 @@ deal_shots() {
 # when that is more than one, then once more over the whole grid (every run kept) for the summary.
 run_bench() {
   local out="$1" all_shots="$2" b="$3"; shift 3
-  local resume=()
-  [[ -d "$out" ]] && resume=(--resume)
   if [[ "$streams" -gt 1 ]]; then
     local i=0 part pids=() failed=0
     echo "# the next $streams craft bench commands ran at once, each with CRAFT_HOME=$CRAFT_HOME/stream-<n>" >> "$commands"
@@ -202,8 +200,9 @@ run_bench() {
     done < <(deal_shots "$all_shots" "$b" "$streams")
     for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
     [[ "$failed" == 0 ]] || log "a stream failed (logs: $out.stream-*.log); the last pass runs what is left"
-    resume=(--resume)
   fi
+  local resume=()
+  [[ -d "$out" ]] && resume=(--resume)
   craft bench "${resume[@]}" --quiet "$@" --shots "$all_shots" --budget "$b" --out "$out"
 }
 

@@ -48,10 +48,6 @@ public class AnswerMemory {
         return new Lease(bytes);
     }
 
-    public long heldBytes() {
-        return held.get();
-    }
-
     private static String mib(long bytes) {
         return String.format(Locale.ROOT, "%.1f MiB", bytes / (double) (1 << 20));
     }
