@@ -19,7 +19,7 @@
 ARG MAVEN_IMAGE=maven:3.9.9-eclipse-temurin-17
 ARG JRE_IMAGE=eclipse-temurin:17.0.15_6-jre-jammy
 ARG CUDA_IMAGE=nvidia/cuda:12.8.1-runtime-ubuntu22.04
-ARG PYTHON_IMAGE=python:3.11.11-slim-bookworm
+ARG DEBIAN_IMAGE=debian:bookworm-slim
 
 # ---------------------------------------------------------------------------------------------
 FROM ${MAVEN_IMAGE} AS build
@@ -39,8 +39,10 @@ RUN mvn -B -ntp -pl vlm-service -am -Dmaven.test.skip=true package \
 # ---------------------------------------------------------------------------------------------
 # CPU image: the jar carries libtorch 2.7.1 for CPU (pytorch-native-cpu).
 FROM ${JRE_IMAGE} AS runtime-cpu
-RUN apt-get update \
- && apt-get install -y --no-install-recommends curl \
+# System packages: group "image" of the project's one list, installed by its one installer.
+COPY scripts/setup.sh /opt/setup/scripts/setup.sh
+COPY deploy/deps/packages.txt /opt/setup/deploy/deps/packages.txt
+RUN bash /opt/setup/scripts/setup.sh image \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 vlm \
  && useradd --system --uid 10001 --gid vlm --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin vlm \
@@ -75,19 +77,20 @@ ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/vlm/vlm-service
 # ---------------------------------------------------------------------------------------------
 # A real CLIP bundle (OpenAI weights; CLIP_ARCH ViT-B/32, ViT-B/16, ViT-L/14, RN50 or RN101),
 # exported with deploy/models/export_clip.py.
-# Needs the internet at build time (PyTorch wheel index, OpenAI's checkpoint URL); the checkpoint's
-# SHA-256 is verified. Only built for the *-clip targets.
-FROM ${PYTHON_IMAGE} AS clip-bundle
+# Debian's PyTorch (group "export" of deploy/deps/packages.txt), the same build CI runs the exporter's
+# checks with (deploy/models/test_export_clip.py). Needs the internet at build time (Debian's
+# repositories, OpenAI's checkpoint URL); the checkpoint's SHA-256 is verified. Only built for the
+# *-clip targets.
+FROM ${DEBIAN_IMAGE} AS clip-bundle
 ARG CLIP_ARCH=ViT-B/32
-ARG TORCH_VERSION=2.5.1
-ARG NUMPY_VERSION=1.26.4
-ARG REGEX_VERSION=2024.11.6
-RUN pip install --no-cache-dir --index-url https://download.pytorch.org/whl/cpu "torch==${TORCH_VERSION}" \
- && pip install --no-cache-dir "numpy==${NUMPY_VERSION}" "regex==${REGEX_VERSION}"
+COPY scripts/setup.sh /opt/setup/scripts/setup.sh
+COPY deploy/deps/packages.txt /opt/setup/deploy/deps/packages.txt
+RUN bash /opt/setup/scripts/setup.sh export \
+ && rm -rf /var/lib/apt/lists/*
 COPY deploy/models/bundle_export.py deploy/models/clip_modules.py deploy/models/clip_bpe.py \
      deploy/models/export_clip.py /export/
 COPY --from=build /bpe_simple_vocab_16e6.txt /export/bpe_simple_vocab_16e6.txt
-RUN python /export/export_clip.py --arch "${CLIP_ARCH}" --vocab /export/bpe_simple_vocab_16e6.txt \
+RUN /usr/bin/python3 /export/export_clip.py --arch "${CLIP_ARCH}" --vocab /export/bpe_simple_vocab_16e6.txt \
         --download-dir /tmp/clip --out /bundle \
  && rm -rf /tmp/clip
 
@@ -103,8 +106,10 @@ ENV VLM_MODEL_BUNDLE=/models/clip
 FROM ${JRE_IMAGE} AS libtorch-cuda
 ARG PYTORCH_VERSION=2.7.1
 ARG PYTORCH_FLAVOR=cu128
+COPY scripts/setup.sh /opt/setup/scripts/setup.sh
+COPY deploy/deps/packages.txt /opt/setup/deploy/deps/packages.txt
 COPY deploy/docker/fetch-libtorch.sh /usr/local/bin/fetch-libtorch.sh
-RUN bash /usr/local/bin/fetch-libtorch.sh "${PYTORCH_VERSION}" "${PYTORCH_FLAVOR}" /opt/libtorch
+RUN bash /opt/setup/scripts/setup.sh image && bash /usr/local/bin/fetch-libtorch.sh "${PYTORCH_VERSION}" "${PYTORCH_FLAVOR}" /opt/libtorch
 
 FROM ${JRE_IMAGE} AS jre
 
@@ -119,8 +124,9 @@ ARG VERIFY_NATIVES=true
 ENV JAVA_HOME=/opt/java/openjdk \
     PATH=/opt/java/openjdk/bin:${PATH}
 COPY --from=jre /opt/java/openjdk /opt/java/openjdk
-RUN apt-get update \
- && apt-get install -y --no-install-recommends curl ca-certificates \
+COPY scripts/setup.sh /opt/setup/scripts/setup.sh
+COPY deploy/deps/packages.txt /opt/setup/deploy/deps/packages.txt
+RUN bash /opt/setup/scripts/setup.sh image \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 vlm \
  && useradd --system --uid 10001 --gid vlm --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin vlm \

@@ -10,7 +10,9 @@
 # present, the ../shared split file), it prints the bundle directory and exits at once. Otherwise
 # build_<name>.py writes into a temporary directory next to the bundle, which is renamed into place
 # only when the build and its self-check succeed: a killed build never leaves a half bundle. One
-# build per bundle at a time (flock). The last line on stdout is the bundle directory.
+# build per bundle at a time (flock). The last line on stdout is the bundle directory. The system
+# packages of the bundle's group in deploy/deps/packages.txt are installed first by scripts/setup.sh
+# (apt as root or with password-less sudo; otherwise it prints the apt-get line and this exits 2).
 set -euo pipefail
 
 usage() { echo "usage: $0 <demo|bench> [--force]" >&2; exit 2; }
@@ -31,8 +33,11 @@ esac
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 builder="$here/build_$name.py"
 [ -f "$builder" ] || { echo "error: $builder is missing" >&2; exit 1; }
+setup="$here/../../scripts/setup.sh"
+# stdout of the installer goes to stderr: stdout ends with the bundle directory only
+bash "$setup" "$name" >&2
 python=${CRAFT_PYTHON:-/usr/bin/python3}
-[ -x "$python" ] || { echo "error: $python not found; install Debian's python3-torch (apt-get install -y python3-torch python3-numpy python3-pil)" >&2; exit 1; }
+[ -x "$python" ] || { echo "error: $python not found" >&2; exit 1; }
 
 cache=${CRAFT_CACHE:-$HOME/.cache/craft}
 mkdir -p "$cache/bundles"
@@ -49,7 +54,7 @@ input_hash() {
       printf '%s ' "$f"; sha256sum < "$here/$f"
     done
     printf 'build_bundle.sh '; sha256sum < "$here/build_bundle.sh"
-    dpkg-query -W python3-torch python3-numpy python3-pil python3-onnx dataset-fashion-mnist 2>/dev/null || true
+    bash "$setup" --versions "$name"
     f="$here/../../../shared/assets/coop-splits/split_zhou_DescribableTextures.json"
     [ -f "$f" ] && { printf 'dtd-split '; sha256sum < "$f"; }
     printf 'threads %s\n' "${CRAFT_BUILD_THREADS:-2}"

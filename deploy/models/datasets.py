@@ -89,8 +89,8 @@ def _read_idx(path: str) -> np.ndarray:
 
 
 def fashion_mnist() -> Dict[str, ImageSet]:
-    """{'train': 60,000, 'test': 10,000} from the Debian package (installed when missing and root)."""
-    parts.ensure_apt([FASHION_APT])
+    """{'train': 60,000, 'test': 10,000} from the Debian package (scripts/setup.sh installs it)."""
+    parts.require_apt([FASHION_APT])
     out = {}
     for split, stem in (("train", "train"), ("test", "t10k")):
         images = _read_idx(os.path.join(FASHION_DIR, "%s-images-idx3-ubyte.gz" % stem))

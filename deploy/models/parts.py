@@ -6,7 +6,7 @@ Cache root: ``$CRAFT_CACHE`` (default ``~/.cache/craft``); downloaded parts live
 * Maven Central, with ``mvn dependency:copy`` (``fetch_maven``);
 * the npm registry, with ``npm pack`` for a package's tarball (``fetch_npm``) and
   ``npm install --ignore-scripts`` for node tools that run at build time (``npm_install``);
-* Debian packages, with ``apt-get install`` when root (``ensure_apt``).
+* Debian packages, installed by ``scripts/setup.sh``; ``require_apt`` checks that they are there.
 
 Every function raises ``PartError`` with a one-line message naming what to do.
 Shared by the bundle builders (``build_demo.py``, ``build_bench.py``).
@@ -144,20 +144,13 @@ def apt_installed(package: str) -> bool:
     return proc.returncode == 0 and proc.stdout.strip().endswith("installed")
 
 
-def ensure_apt(packages: List[str]) -> None:
-    """Installs the missing Debian packages when root; otherwise one error naming the command."""
+def require_apt(packages: List[str]) -> None:
+    """Raises naming the installer when a Debian package is missing: installing is scripts/setup.sh's
+    job (its one list, deploy/deps/packages.txt), which build_bundle.sh runs before building."""
     missing = [p for p in packages if not apt_installed(p)]
-    if not missing:
-        return
-    command = "apt-get install -y " + " ".join(missing)
-    if os.geteuid() != 0:
-        raise PartError("missing Debian packages; run as root: " + command)
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    try:
-        _run(["apt-get", "install", "-y", "-q"] + missing, command, env=env)
-    except PartError:
-        _run(["apt-get", "update", "-q"], "apt-get update", env=env)
-        _run(["apt-get", "install", "-y", "-q"] + missing, command, env=env)
+    if missing:
+        raise PartError("missing Debian packages %s; install them with: bash scripts/setup.sh demo"
+                        % " ".join(missing))
 
 
 def apt_version(package: str) -> str:

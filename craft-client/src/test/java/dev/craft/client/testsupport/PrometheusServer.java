@@ -28,7 +28,7 @@ public final class PrometheusServer implements AutoCloseable {
 
     /** How to get the binary; printed when it is missing. */
     public static final String INSTALL_HINT = "Prometheus is not installed, and this test starts a real one. Install "
-            + "Debian's package: `apt-get install -y --no-install-recommends prometheus` (bash .ci/run does this), "
+            + "Debian's package: `bash scripts/setup.sh test` (scripts/test.sh does this), "
             + "or set PROMETHEUS_BIN to a prometheus binary.";
 
     private static final JsonMapper JSON = JsonMapper.builder().build();

@@ -280,6 +280,35 @@ class DeploymentFilesTest {
         assertThat(Files.readString(ROOT.resolve(".dockerignore"))).contains("**/target/", ".git");
     }
 
+    /** Issue 12: one package list (deploy/deps/packages.txt), one installer (scripts/setup.sh), images included. */
+    @Test
+    void imagesInstallSystemPackagesOnlyFromTheOneListWithItsInstaller() throws IOException {
+        String service = Files.readString(ROOT.resolve("deploy/docker/vlm-service.Dockerfile"));
+        String client = Files.readString(ROOT.resolve("deploy/docker/craft.Dockerfile"));
+        for (String dockerfile : List.of(service, client)) {
+            assertThat(dockerfile).doesNotContain("apt-get install", "pip install", "apk add");
+        }
+        Set<String> groups = new TreeSet<>();
+        for (String line : Files.readAllLines(ROOT.resolve("deploy/deps/packages.txt"))) {
+            String[] fields = line.replaceAll("#.*", "").trim().split("\\s+");
+            if (fields.length >= 4) {
+                groups.addAll(List.of(fields[1].split(",")));
+            }
+        }
+        Matcher setup = Pattern.compile("bash /opt/setup/scripts/setup\\.sh (\\S+)").matcher(service);
+        List<String> used = new ArrayList<>();
+        while (setup.find()) {
+            used.add(setup.group(1));
+        }
+        assertThat(used).as("stages installing with setup.sh").hasSize(4).allSatisfy(g -> assertThat(groups).contains(g));
+        for (String target : List.of("runtime-cpu", "runtime-gpu", "libtorch-cuda", "clip-bundle")) {
+            assertThat(stage(service, target)).as(target)
+                    .contains("COPY scripts/setup.sh /opt/setup/scripts/setup.sh",
+                            "COPY deploy/deps/packages.txt /opt/setup/deploy/deps/packages.txt");
+        }
+        assertThat(Files.readString(ROOT.resolve(".dockerignore"))).doesNotContain("scripts", "deploy/deps");
+    }
+
     @Test
     void prometheusScrapesTheServiceAndGrafanaUsesTheProvisionedDatasource() throws IOException {
         Map<String, Object> prometheus = yaml(ROOT.resolve("deploy/prometheus/prometheus.yml"));
