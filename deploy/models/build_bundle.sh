@@ -34,6 +34,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 builder="$here/build_$name.py"
 [ -f "$builder" ] || { echo "error: $builder is missing" >&2; exit 1; }
 setup="$here/../../scripts/setup.sh"
+[ -f "$setup" ] || { echo "error: $setup is missing; build bundles from a checkout of the repository" >&2; exit 1; }
 # stdout of the installer goes to stderr: stdout ends with the bundle directory only
 bash "$setup" "$name" >&2
 python=${CRAFT_PYTHON:-/usr/bin/python3}
