@@ -1,4 +1,4 @@
-"""Tests of export_clip.py on the tiny bundle's model (CLIP's module structure), run by .ci/run.
+"""Tests of export_clip.py on the tiny bundle's model (CLIP's module structure), run by scripts/test.sh.
 
     /usr/bin/python3 deploy/models/test_export_clip.py [--vocab bpe_simple_vocab_16e6.txt(.gz)]
 
