@@ -144,6 +144,7 @@ public final class CollaborativeTrainer {
                     if (!config.usesMeanPrompt()) {
                         state.currentZ = points[c];
                         state.currentLogits = logits;
+                        state.promptRound = state.round + 1;
                     }
                 }
             }
@@ -160,6 +161,7 @@ public final class CollaborativeTrainer {
                 double[] mean = state.cmaes.toEvaluationSpace(state.cmaes.mean());
                 long t5 = System.nanoTime();
                 state.currentZ = mean;
+                state.promptRound = state.round + 1;
                 state.currentLogits = train(projection.apply(mean), 1, account, "mean-" + state.round).logits();
                 queryNanos += System.nanoTime() - t5;
             }
@@ -195,7 +197,7 @@ public final class CollaborativeTrainer {
         long elapsed = state.elapsedBefore + (System.nanoTime() - sessionStart) / 1_000_000;
         RoundMetrics metrics = new RoundMetrics(state.round + 1, account.trainQueries(), account.evalQueries(),
                 bestOfRound, meanOfRound, trainLoss, trainAccuracy, testAccuracy, elapsed, queryNanos / 1_000_000,
-                cmaesNanos / 1_000_000, (fitnessNanos + epochNanos) / 1_000_000);
+                cmaesNanos / 1_000_000, (fitnessNanos + epochNanos) / 1_000_000, state.promptRound);
         return new Round(metrics, queryNanos, cmaesNanos, cmaesCpuNanos, fitnessNanos, epochNanos);
     }
 
@@ -247,6 +249,7 @@ public final class CollaborativeTrainer {
         state.currentZ = checkpoint.currentZ();
         state.currentLogits = dir.loadCurrentLogits(checkpoint.round()).map(Tensor::data).orElse(null);
         state.elapsedBefore = checkpoint.elapsedMillis();
+        state.promptRound = checkpoint.promptRound() == null ? -1 : checkpoint.promptRound();
         return state;
     }
 
@@ -255,7 +258,7 @@ public final class CollaborativeTrainer {
         RunCheckpoint checkpoint = new RunCheckpoint(state.round, account.trainQueries(), account.evalQueries(),
                 state.zeroShotAccuracy, state.lastTestAccuracy, state.bestFitness, state.currentZ,
                 state.cmaes == null ? null : state.cmaes.snapshot(),
-                state.refiner == null ? null : state.refiner.snapshot(), elapsed);
+                state.refiner == null ? null : state.refiner.snapshot(), elapsed, state.promptRound);
         Tensor logits = state.currentLogits == null ? null
                 : new Tensor(new int[] {task.trainLabels().length, k}, state.currentLogits);
         try {

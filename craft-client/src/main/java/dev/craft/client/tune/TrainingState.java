@@ -16,6 +16,8 @@ final class TrainingState implements AutoCloseable {
     double[] currentZ;
     /** Training logits [N, K] of the current prompt. */
     float[] currentLogits;
+    /** The round (1-based) whose candidate or mean is the current prompt; 0 = the template; -1 = unknown. */
+    int promptRound;
     final CmaesState cmaes;
     final RefinementMlp refiner;
     long elapsedBefore;

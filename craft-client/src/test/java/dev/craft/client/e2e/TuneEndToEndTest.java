@@ -69,7 +69,13 @@ class TuneEndToEndTest {
 
         List<String> metrics = Files.readAllLines(out.resolve("metrics.csv"));
         assertThat(metrics).hasSize(1 + 3);
+        assertThat(metrics.get(0)).endsWith(",mlpMillis,promptRound");
         assertThat(metrics.get(3)).startsWith("3,120,4,");
+        for (int round = 1; round <= 3; round++) {
+            // the round whose candidate is the current prompt: a past round, never a later one
+            int promptRound = Integer.parseInt(metrics.get(round).substring(metrics.get(round).lastIndexOf(',') + 1));
+            assertThat(promptRound).isBetween(1, round);
+        }
         long artefact;
         try (Stream<Path> files = Files.list(out.resolve("tuned"))) {
             artefact = files.mapToLong(f -> f.toFile().length()).sum();
