@@ -27,7 +27,7 @@ public record RunCurve(String label, long[] trainQueries, double[] testAccuracy,
             throw new IllegalArgumentException(runDir + " is not a run directory (no metrics.csv)");
         }
         List<String> lines = Files.readAllLines(metrics);
-        if (lines.isEmpty() || !lines.get(0).strip().equals(RoundMetrics.HEADER)) {
+        if (lines.isEmpty() || !RoundMetrics.isHeader(lines.get(0).strip())) {
             throw new IllegalArgumentException(metrics + " does not start with the metrics.csv header");
         }
         List<RoundMetrics> evaluated = new ArrayList<>();

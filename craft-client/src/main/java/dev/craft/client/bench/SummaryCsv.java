@@ -16,16 +16,27 @@ import java.util.Map;
  * report. Numbers are written with {@link Double#toString}/{@link Long#toString} (a NaN is an empty
  * field, as in metrics.csv); text is quoted per RFC 4180 when it needs to be. Columns are read by
  * name, so reordered or extra columns are accepted.
+ *
+ * <p>The final refit is one column, {@value #REFIT_COLUMN}: the chosen epochs, empty when there was
+ * none (its cross-validation scores stay in each run's report.json). It is informative only: it
+ * may be missing (summaries written before it existed) and reads back as no refit.
  */
 final class SummaryCsv {
 
     private static final RecordComponent[] COLUMNS = TuneReport.class.getRecordComponents();
 
+    /** The column of the {@link TuneReport.Refit} field. */
+    static final String REFIT_COLUMN = "finalRefitEpochs";
+
     private SummaryCsv() {
     }
 
     static List<String> header() {
-        return Arrays.stream(COLUMNS).map(RecordComponent::getName).toList();
+        return Arrays.stream(COLUMNS).map(SummaryCsv::name).toList();
+    }
+
+    private static String name(RecordComponent column) {
+        return column.getType() == TuneReport.Refit.class ? REFIT_COLUMN : column.getName();
     }
 
     static String write(List<TuneReport> reports) {
@@ -54,7 +65,7 @@ final class SummaryCsv {
             index.put(header.get(i).trim(), i);
         }
         for (String name : header()) {
-            if (!index.containsKey(name)) {
+            if (!index.containsKey(name) && !name.equals(REFIT_COLUMN)) {
                 throw new IllegalArgumentException(source + " is not a bench summary: column '" + name + "' is missing");
             }
         }
@@ -67,6 +78,10 @@ final class SummaryCsv {
             }
             Object[] args = new Object[COLUMNS.length];
             for (int c = 0; c < COLUMNS.length; c++) {
+                if (COLUMNS[c].getType() == TuneReport.Refit.class) {
+                    args[c] = null;
+                    continue;
+                }
                 int at = index.get(COLUMNS[c].getName());
                 String field = at < row.size() ? row.get(at) : "";
                 try {
@@ -99,6 +114,9 @@ final class SummaryCsv {
         }
         if (value instanceof Double d) {
             return d.isNaN() ? "" : Double.toString(d);
+        }
+        if (value instanceof TuneReport.Refit refit) {
+            return Integer.toString(refit.epochs());
         }
         String text = value.toString();
         if (text.indexOf(',') >= 0 || text.indexOf('"') >= 0 || text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0) {

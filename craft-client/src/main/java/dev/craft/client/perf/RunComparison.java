@@ -35,7 +35,7 @@ record RunComparison(boolean identicalLearning, boolean samePrompt, double maxFi
     /** The columns of a metrics row that learning determines (not the timings). */
     private static List<Object> learning(RoundMetrics m) {
         return List.of(m.round(), m.trainQueries(), m.evalQueries(), m.bestFitness(), m.meanFitness(), m.trainLoss(),
-                m.trainAccuracy(), m.testAccuracy());
+                m.trainAccuracy(), m.testAccuracy(), m.promptRound());
     }
 
     private static double relDiff(double x, double y) {

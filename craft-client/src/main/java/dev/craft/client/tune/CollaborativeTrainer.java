@@ -5,6 +5,7 @@ import dev.craft.client.cmaes.CmaesParameters;
 import dev.craft.client.cmaes.CmaesState;
 import dev.craft.client.cmaes.ThreadCpu;
 import dev.craft.client.prompt.PromptProjection;
+import dev.craft.client.refine.CrossValidatedRefit;
 import dev.craft.client.refine.Losses;
 import dev.craft.client.refine.RefinementMlp;
 import dev.craft.client.refine.TrainLoss;
@@ -13,12 +14,19 @@ import dev.craft.client.refine.TrainStats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * CraFT's loop (ALGORITHM.md): per round one CMA-ES generation (lambda candidates, one batched
  * query), then one refinement epoch on the current prompt's logits; checkpointed after every round.
  * The baselines and ablations are the same loop with parts switched off ({@link Method}).
+ *
+ * <p>With {@link FinalRefit#CV} the last round, after its epoch and before its test evaluation,
+ * replaces the loop's network by a fresh one fitted on the final prompt's training logits
+ * ({@link CrossValidatedRefit}); no query is spent. The refit is not checkpointed: it follows from
+ * the seed and the checkpointed logits, so a run resumed after its last round makes it again.
  *
  * <p>Every request carries an idempotency key made of the run id, the round and its purpose, so a
  * resumed run that redoes an interrupted round is answered by the service without a second charge.
@@ -83,23 +91,55 @@ public final class CollaborativeTrainer {
                         eigenAfter.waitNanos() - eigenBefore.waitNanos(), waitAtSave,
                         done.fitnessNanos(), done.epochNanos(), roundEnd - checkpointStart - waitAtSave));
             }
+            if (refitsAtTheEnd() && state.finalRefit == null) {
+                // Resumed after the last round's checkpoint: its evaluation used this same refit.
+                state.finalRefit = refit(state);
+            }
             // The last round was evaluated; zero-shot has no rounds and its answer is the zero-shot one.
             double testAccuracy = rounds == 0 ? state.zeroShotAccuracy : state.lastTestAccuracy;
             long elapsed = state.elapsedBefore + (System.nanoTime() - sessionStart) / 1_000_000;
+            RefinementMlp finalRefiner = finalRefiner(state);
             return new Result(account.trainQueries(), account.evalQueries(), state.zeroShotAccuracy, testAccuracy,
-                    elapsed / 1000.0, state.currentZ, state.refiner == null ? null : state.refiner.snapshot(),
-                    account.replayed());
+                    elapsed / 1000.0, state.currentZ, finalRefiner == null ? null : finalRefiner.snapshot(),
+                    account.replayed(), state.finalRefit == null ? null : refitReport(state.finalRefit));
         }
+    }
+
+    /** Whether this run replaces the loop's network after the last round. */
+    private boolean refitsAtTheEnd() {
+        return config.settings().finalRefit() == FinalRefit.CV && config.method().refines() && config.rounds() > 0;
+    }
+
+    /** The network of the final prediction: the refit's (null when it chose none), else the loop's. */
+    private static RefinementMlp finalRefiner(TrainingState state) {
+        return state.finalRefit != null ? state.finalRefit.model() : state.refiner;
+    }
+
+    private CrossValidatedRefit.Outcome refit(TrainingState state) {
+        return CrossValidatedRefit.fit(state.currentLogits, task.trainLabels(), config.settings().refiner(),
+                config.seed());
+    }
+
+    private static TuneReport.Refit refitReport(CrossValidatedRefit.Outcome outcome) {
+        Map<Integer, Double> accuracy = new LinkedHashMap<>();
+        Map<Integer, Double> crossEntropy = new LinkedHashMap<>();
+        for (CrossValidatedRefit.Score score : outcome.scores()) {
+            accuracy.put(score.epochs(), score.accuracy());
+            crossEntropy.put(score.epochs(), score.crossEntropy());
+        }
+        return new TuneReport.Refit(outcome.epochs(), outcome.folds(), accuracy, crossEntropy,
+                outcome.cpuNanos() / 1e9);
     }
 
     /**
      * @param currentZ the tuned prompt's z (null = plain template)
      * @param refiner  the tuned refinement network's state (null = none)
      * @param replayedQueries queries answered from the service's idempotency store (a resumed round)
+     * @param finalRefit what the final refit chose; null when there was none
      */
     public record Result(long trainQueries, long evalQueries, double zeroShotAccuracy, double testAccuracy,
                          double wallSeconds, double[] currentZ, dev.craft.client.refine.RefinerState refiner,
-                         long replayedQueries) {
+                         long replayedQueries, TuneReport.Refit finalRefit) {
     }
 
     /** A round's metrics row and the timing behind it (nanoseconds; see {@link RoundTiming}). */
@@ -144,6 +184,7 @@ public final class CollaborativeTrainer {
                     if (!config.usesMeanPrompt()) {
                         state.currentZ = points[c];
                         state.currentLogits = logits;
+                        state.promptRound = state.round + 1;
                     }
                 }
             }
@@ -160,6 +201,7 @@ public final class CollaborativeTrainer {
                 double[] mean = state.cmaes.toEvaluationSpace(state.cmaes.mean());
                 long t5 = System.nanoTime();
                 state.currentZ = mean;
+                state.promptRound = state.round + 1;
                 state.currentLogits = train(projection.apply(mean), 1, account, "mean-" + state.round).logits();
                 queryNanos += System.nanoTime() - t5;
             }
@@ -184,10 +226,15 @@ public final class CollaborativeTrainer {
         }
         double testAccuracy = Double.NaN;
         boolean lastRound = state.round + 1 == config.rounds();
+        if (lastRound && refitsAtTheEnd()) {
+            long t0 = System.nanoTime();
+            state.finalRefit = refit(state);
+            epochNanos += System.nanoTime() - t0;
+        }
         boolean evaluateNow = lastRound || config.evalEvery() > 0 && (state.round + 1) % config.evalEvery() == 0;
         if (evaluateNow) {
             long t0 = System.nanoTime();
-            testAccuracy = accuracy(evaluate(state.currentZ, state.refiner, account, "eval-" + state.round),
+            testAccuracy = accuracy(evaluate(state.currentZ, finalRefiner(state), account, "eval-" + state.round),
                     task.testLabels());
             state.lastTestAccuracy = testAccuracy;
             queryNanos += System.nanoTime() - t0;
@@ -195,7 +242,7 @@ public final class CollaborativeTrainer {
         long elapsed = state.elapsedBefore + (System.nanoTime() - sessionStart) / 1_000_000;
         RoundMetrics metrics = new RoundMetrics(state.round + 1, account.trainQueries(), account.evalQueries(),
                 bestOfRound, meanOfRound, trainLoss, trainAccuracy, testAccuracy, elapsed, queryNanos / 1_000_000,
-                cmaesNanos / 1_000_000, (fitnessNanos + epochNanos) / 1_000_000);
+                cmaesNanos / 1_000_000, (fitnessNanos + epochNanos) / 1_000_000, state.promptRound);
         return new Round(metrics, queryNanos, cmaesNanos, cmaesCpuNanos, fitnessNanos, epochNanos);
     }
 
@@ -247,6 +294,7 @@ public final class CollaborativeTrainer {
         state.currentZ = checkpoint.currentZ();
         state.currentLogits = dir.loadCurrentLogits(checkpoint.round()).map(Tensor::data).orElse(null);
         state.elapsedBefore = checkpoint.elapsedMillis();
+        state.promptRound = checkpoint.promptRound() == null ? -1 : checkpoint.promptRound();
         return state;
     }
 
@@ -255,7 +303,7 @@ public final class CollaborativeTrainer {
         RunCheckpoint checkpoint = new RunCheckpoint(state.round, account.trainQueries(), account.evalQueries(),
                 state.zeroShotAccuracy, state.lastTestAccuracy, state.bestFitness, state.currentZ,
                 state.cmaes == null ? null : state.cmaes.snapshot(),
-                state.refiner == null ? null : state.refiner.snapshot(), elapsed);
+                state.refiner == null ? null : state.refiner.snapshot(), elapsed, state.promptRound);
         Tensor logits = state.currentLogits == null ? null
                 : new Tensor(new int[] {task.trainLabels().length, k}, state.currentLogits);
         try {

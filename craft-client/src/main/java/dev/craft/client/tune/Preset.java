@@ -32,17 +32,20 @@ public enum Preset {
 
     /** Resolves the hyper-parameters for a dataset with {@code classes} classes. */
     public TuneSettings settings(DatasetProfile profile, int classes) {
+        // Both presets stay faithful to their source: the loop's network is the final one.
         return switch (this) {
             // The paper states lambda = beta = 0.1 / K, AdamW and a 3-layer MLP (hidden 512); it
             // does not give sigma0 or the projection std, so BBT's embedding-statistics rule is used
             // with sigma0 = 1 and bounds [-5, 5].
             case PAPER -> new TuneSettings(this, TuneSettings.INTRINSIC_DIM, TuneSettings.POPSIZE, 1.0, 5.0,
-                    ProjectionRule.BBT, 1.0, 0.1 / classes, 0.1 / classes, 4, RefinerConfig.paper(classes));
+                    ProjectionRule.BBT, 1.0, 0.1 / classes, 0.1 / classes, 4, RefinerConfig.paper(classes),
+                    FinalRefit.NONE);
             case REFERENCE -> new TuneSettings(this, TuneSettings.INTRINSIC_DIM, TuneSettings.POPSIZE, profile.sigma0(),
                     profile.bounded() ? 5.0 : 0.0, ProjectionRule.FIXED, profile.projectionStd(), profile.klWeight(), profile.klWeight(), 4,
                     RefinerConfig.reference(classes)
                             .withHidden(profile == DatasetProfile.IMAGENET ? 512 : 256)
-                            .withBatchSize(profile == DatasetProfile.OXFORD_PETS ? 64 : 256));
+                            .withBatchSize(profile == DatasetProfile.OXFORD_PETS ? 64 : 256),
+                    FinalRefit.NONE);
         };
     }
 

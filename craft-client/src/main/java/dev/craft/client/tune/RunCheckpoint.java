@@ -16,8 +16,10 @@ import dev.craft.client.refine.RefinerState;
  * @param cmaes            null for methods without prompt search
  * @param refiner          null for methods without refinement
  * @param elapsedMillis    wall time spent by all sessions of the run so far
+ * @param promptRound      the round whose prompt is the current one (0 = the template); null in
+ *                         checkpoints written before it was recorded
  */
 public record RunCheckpoint(int round, long trainQueries, long evalQueries, double zeroShotAccuracy,
                             double lastTestAccuracy, double bestFitness, double[] currentZ, CmaesSnapshot cmaes,
-                            RefinerState refiner, long elapsedMillis) {
+                            RefinerState refiner, long elapsedMillis, Integer promptRound) {
 }

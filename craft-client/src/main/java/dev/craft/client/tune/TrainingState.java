@@ -1,6 +1,7 @@
 package dev.craft.client.tune;
 
 import dev.craft.client.cmaes.CmaesState;
+import dev.craft.client.refine.CrossValidatedRefit;
 import dev.craft.client.refine.RefinementMlp;
 
 /**
@@ -16,6 +17,10 @@ final class TrainingState implements AutoCloseable {
     double[] currentZ;
     /** Training logits [N, K] of the current prompt. */
     float[] currentLogits;
+    /** The round (1-based) whose candidate or mean is the current prompt; 0 = the template; -1 = unknown. */
+    int promptRound;
+    /** The final refit, once made (not checkpointed: it is recomputed from the seed and the final logits). */
+    CrossValidatedRefit.Outcome finalRefit;
     final CmaesState cmaes;
     final RefinementMlp refiner;
     long elapsedBefore;
@@ -27,8 +32,14 @@ final class TrainingState implements AutoCloseable {
 
     @Override
     public void close() {
-        if (refiner != null) {
-            refiner.close();
+        try {
+            if (finalRefit != null) {
+                finalRefit.close();
+            }
+        } finally {
+            if (refiner != null) {
+                refiner.close();
+            }
         }
     }
 }

@@ -63,7 +63,9 @@ public record TuneConfig(String runId, Method method, String dataset, DatasetPro
         compare(differences, "current", currentPrompt, asked.currentPrompt);
         compare(differences, "template", template, asked.template);
         compare(differences, "classes", classNames, asked.classNames);
-        compare(differences, "settings (preset and ablations)", settings, asked.settings);
+        compare(differences, "final-refit", settings.finalRefit().id(), asked.settings.finalRefit().id());
+        compare(differences, "settings (preset and ablations)", settings.withFinalRefit(FinalRefit.NONE),
+                asked.settings.withFinalRefit(FinalRefit.NONE));
         return differences;
     }
 

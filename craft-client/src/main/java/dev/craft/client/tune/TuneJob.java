@@ -92,6 +92,13 @@ public final class TuneJob {
                 labels(data.test()), data.classCount());
         CollaborativeTrainer.Result result = new CollaborativeTrainer(config, task,
                 queryMode.open(client, config.classSetId(), promptSize, requests), dir, progress).run();
+        if (result.finalRefit() != null) {
+            TuneReport.Refit refit = result.finalRefit();
+            log.accept(String.format(java.util.Locale.ROOT, "final refit: %s (cross-validated accuracy %.4f over %d folds, "
+                            + "%.1f s CPU)", refit.epochs() == 0 ? "no refinement network (0 epochs)"
+                            : "a fresh refinement network trained " + refit.epochs() + " epochs",
+                    refit.cvAccuracy().get(refit.epochs()), refit.folds(), refit.cpuSeconds()));
+        }
         if (result.replayedQueries() > 0) {
             log.accept(result.replayedQueries() + " queries of an interrupted round were answered again without charge");
         }
@@ -105,7 +112,7 @@ public final class TuneJob {
         long artefactBytes = TunedModel.write(dir.tuned(), info, prompt, result.refiner());
         TuneReport report = new TuneReport(config.method().id(), config.dataset(), config.shots(), config.seed(),
                 config.budget(), result.trainQueries(), result.evalQueries(), result.zeroShotAccuracy(),
-                result.testAccuracy(), result.wallSeconds(), artefactBytes);
+                result.testAccuracy(), result.wallSeconds(), artefactBytes, result.finalRefit());
         dir.writeReport(report);
         if (config.rounds() > 0) {
             BenchPlots.writePng(BenchPlots.queries(List.of(RunCurve.load(dir.root())),
@@ -153,6 +160,9 @@ public final class TuneJob {
             refiner = refiner.withResidual(request.residual());
         }
         settings = settings.withRefiner(refiner);
+        if (request.finalRefit() != null) {
+            settings = settings.withFinalRefit(request.finalRefit());
+        }
         Path given = request.split() != null ? request.split() : request.dataset();
         String dataset = given.toAbsolutePath().normalize().toString();
         return new TuneConfig(UUID.randomUUID().toString(), request.method(), dataset, profile, request.shots(),

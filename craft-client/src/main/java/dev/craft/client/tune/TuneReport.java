@@ -1,7 +1,34 @@
 package dev.craft.client.tune;
 
-/** RUN_DIR/report.json: exactly the fields ARCHITECTURE.md names. */
+import java.util.Map;
+
+/**
+ * RUN_DIR/report.json (docs/cli.md, section 2.5).
+ *
+ * @param finalRefit what the final refit chose; null when it was off (or the method has no refinement network)
+ */
 public record TuneReport(String method, String dataset, int shots, long seed, long budget, long trainQueries,
                          long evalQueries, double zeroShotAccuracy, double testAccuracy, double wallSeconds,
-                         long artefactBytes) {
+                         long artefactBytes, Refit finalRefit) {
+
+    /** A report without a final refit. */
+    public TuneReport(String method, String dataset, int shots, long seed, long budget, long trainQueries,
+                      long evalQueries, double zeroShotAccuracy, double testAccuracy, double wallSeconds,
+                      long artefactBytes) {
+        this(method, dataset, shots, seed, budget, trainQueries, evalQueries, zeroShotAccuracy, testAccuracy,
+                wallSeconds, artefactBytes, null);
+    }
+
+    /**
+     * The final refit ({@code --final-refit cv}).
+     *
+     * @param epochs         epochs the chosen network was trained on all shots; 0 = no network (raw logits)
+     * @param folds          cross-validation folds used
+     * @param cvAccuracy     per epoch count of the grid, the mean validation accuracy over folds
+     * @param cvCrossEntropy per epoch count of the grid, the mean validation cross-entropy over folds
+     * @param cpuSeconds     CPU time of the refit (folds and final fit) in the session that ran it
+     */
+    public record Refit(int epochs, int folds, Map<Integer, Double> cvAccuracy, Map<Integer, Double> cvCrossEntropy,
+                        double cpuSeconds) {
+    }
 }

@@ -13,8 +13,10 @@ import java.nio.file.Path;
  * @param linear      the "linear g" ablation
  * @param uploadCache where dataset ids are cached by content hash
  * @param retry       how failed calls to the service are repeated
+ * @param finalRefit  null = the preset's choice
  */
 public record TuneRequest(URI service, String apiKey, Path dataset, Path split, int shots, long seed, Method method,
                           long budget, Path out, int evalEvery, Preset preset, String currentPrompt, boolean resume,
-                          String template, Boolean residual, boolean linear, Path uploadCache, RetryPolicy retry) {
+                          String template, Boolean residual, boolean linear, Path uploadCache, RetryPolicy retry,
+                          FinalRefit finalRefit) {
 }

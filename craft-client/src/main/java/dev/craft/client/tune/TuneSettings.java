@@ -17,10 +17,18 @@ import dev.craft.client.refine.RefinerConfig;
  * @param betaKl           weight of the KL term in the refinement loss (CraFT only)
  * @param klCutoffDivisor  n: the refinement KL term is on while queries used <= budget / n
  * @param refiner          the refinement network and its optimiser
+ * @param finalRefit       what replaces the loop's refinement network after the last round; a
+ *                         config.json written before this setting existed reads as NONE
  */
 public record TuneSettings(Preset preset, int intrinsicDim, int popsize, double sigma0, double bound,
                            Preset.ProjectionRule projectionRule, double projectionValue, double lambdaKl,
-                           double betaKl, int klCutoffDivisor, RefinerConfig refiner) {
+                           double betaKl, int klCutoffDivisor, RefinerConfig refiner, FinalRefit finalRefit) {
+
+    public TuneSettings {
+        if (finalRefit == null) {
+            finalRefit = FinalRefit.NONE;
+        }
+    }
 
     /** lambda of both presets: 40 candidates per generation, so 8,000 queries make 200 rounds. */
     public static final int POPSIZE = 40;
@@ -30,7 +38,12 @@ public record TuneSettings(Preset preset, int intrinsicDim, int popsize, double 
 
     public TuneSettings withRefiner(RefinerConfig newRefiner) {
         return new TuneSettings(preset, intrinsicDim, popsize, sigma0, bound, projectionRule, projectionValue,
-                lambdaKl, betaKl, klCutoffDivisor, newRefiner);
+                lambdaKl, betaKl, klCutoffDivisor, newRefiner, finalRefit);
+    }
+
+    public TuneSettings withFinalRefit(FinalRefit newFinalRefit) {
+        return new TuneSettings(preset, intrinsicDim, popsize, sigma0, bound, projectionRule, projectionValue,
+                lambdaKl, betaKl, klCutoffDivisor, refiner, newFinalRefit);
     }
 
     /** The projection's standard deviation given the served model's token-embedding std. */

@@ -50,6 +50,11 @@ class BenchPlotsTest {
         assertThat(c.testAccuracy()).containsExactly(0.55);
         assertThat(c.zeroShotAccuracy()).isNaN();
 
+        // a run made before the promptRound column: still a curve
+        Files.writeString(dir.resolve("metrics.csv"), RoundMetrics.LEGACY_HEADER + "\n"
+                + "1,40,0,1.0,1.0,,0.3,,10,1,1,1\n2,80,5,1.0,1.0,,0.4,0.55,20,1,1,1\n");
+        assertThat(RunCurve.load(dir).testAccuracy()).containsExactly(0.55);
+
         Files.writeString(dir.resolve("metrics.csv"), "round,x\n");
         assertThatThrownBy(() -> RunCurve.load(dir)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageEndingWith("does not start with the metrics.csv header");

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.craft.client.tune.TuneReport;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class BenchSummaryTest {
@@ -113,14 +114,17 @@ class BenchSummaryTest {
     void csvHasEveryReportFieldAndReadsBack() {
         List<TuneReport> r = new ArrayList<>(threeSeeds());
         r.add(new TuneReport("zs", "C:\\data, \"quoted\"", 1, 1, 8000, 0, 1, Double.NaN, 0.4, 0.5, 0));
+        r.add(new TuneReport("craft", "d", 1, 1, 8000, 8000, 2, 0.3, 0.6, 9.5, 10,
+                new TuneReport.Refit(50, 4, Map.of(0, 0.5, 50, 0.75), Map.of(0, 1.5, 50, 0.9), 2.5)));
         BenchSummary summary = BenchSummary.from(r);
         String csv = summary.csv();
         List<String> lines = csv.lines().toList();
         assertThat(lines.get(0)).isEqualTo("method,dataset,shots,seed,budget,trainQueries,evalQueries,"
-                + "zeroShotAccuracy,testAccuracy,wallSeconds,artefactBytes");
+                + "zeroShotAccuracy,testAccuracy,wallSeconds,artefactBytes,finalRefitEpochs");
         assertThat(lines).hasSize(1 + r.size());
-        assertThat(lines.get(1)).isEqualTo("zs,\"C:\\data, \"\"quoted\"\"\",1,1,8000,0,1,,0.4,0.5,0");
-        assertThat(lines.get(2)).isEqualTo("bbt,data/eurosat,1,1,8000,8000,2,0.4,0.5,10.0,4096");
+        assertThat(lines.get(1)).isEqualTo("zs,\"C:\\data, \"\"quoted\"\"\",1,1,8000,0,1,,0.4,0.5,0,");
+        assertThat(lines.get(2)).isEqualTo("bbt,data/eurosat,1,1,8000,8000,2,0.4,0.5,10.0,4096,");
+        assertThat(lines).contains("craft,d,1,1,8000,8000,2,0.3,0.6,9.5,10,50");
         List<TuneReport> back = BenchSummary.parseCsv(csv, "summary.csv");
         assertThat(back).hasSize(r.size());
         for (int i = 0; i < back.size(); i++) {
@@ -131,6 +135,7 @@ class BenchSummaryTest {
             assertThat(b.testAccuracy()).isEqualTo(a.testAccuracy());
             assertThat(Double.compare(b.zeroShotAccuracy(), a.zeroShotAccuracy())).isZero();
             assertThat(b.artefactBytes()).isEqualTo(a.artefactBytes());
+            assertThat(b.finalRefit()).isNull();
         }
         assertThat(BenchSummary.from(back).markdown()).isEqualTo(summary.markdown());
     }
@@ -144,7 +149,7 @@ class BenchSummaryTest {
         assertThatThrownBy(() -> BenchSummary.parseCsv("a,b\n1,2\n", "s.csv"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("s.csv is not a bench summary: column 'method' is missing");
-        String bad = String.join(",", SummaryCsv.header()) + "\ncraft,d,four,1,8000,1,1,0.1,0.2,1,1\n";
+        String bad = String.join(",", SummaryCsv.header()) + "\ncraft,d,four,1,8000,1,1,0.1,0.2,1,1,\n";
         assertThatThrownBy(() -> BenchSummary.parseCsv(bad, "s.csv")).hasMessage("s.csv row 2: shots 'four' is not a number");
         assertThatThrownBy(() -> BenchSummary.from(List.of())).hasMessage("no finished runs to summarise");
     }

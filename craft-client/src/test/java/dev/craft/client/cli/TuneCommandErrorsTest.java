@@ -51,6 +51,13 @@ class TuneCommandErrorsTest {
     }
 
     @Test
+    void unknownFinalRefit() {
+        Path dataset = TinyDataset.create(work.resolve("ds"), 2, 2, 1);
+        assertOneLineError(tune("--dataset", dataset.toString(), "--final-refit", "always"),
+                "--final-refit 'always' is not one of [none, cv]");
+    }
+
+    @Test
     void budgetBelowOneGeneration() {
         Path dataset = TinyDataset.create(work.resolve("ds"), 2, 2, 1);
         assertOneLineError(tune("--dataset", dataset.toString(), "--budget", "39"), "below one CMA-ES generation");

@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * craft tune against the real service jar in its own process, over real HTTP: every counter (the
@@ -37,7 +38,7 @@ class TuneEndToEndTest {
     static void start() throws Exception {
         service = ServiceProcess.start(ServiceProcess.TINY, work.resolve("service-data"),
                 "craft:craft-key-0001:100000,bbt:bbt-key-0002:100000,small:small-key-0003:100000,"
-                        + "eval:eval-key-0004:100000,bench:bench-key-0005:100000");
+                        + "eval:eval-key-0004:100000,bench:bench-key-0005:100000,refit:refit-key-0006:100000");
         dataset = TinyDataset.create(work.resolve("dataset"), 3, 4, 3);
     }
 
@@ -56,7 +57,8 @@ class TuneEndToEndTest {
 
         JsonNode report = JSON.readTree(out.resolve("report.json").toFile());
         assertThat(fieldNames(report)).containsExactly("method", "dataset", "shots", "seed", "budget", "trainQueries",
-                "evalQueries", "zeroShotAccuracy", "testAccuracy", "wallSeconds", "artefactBytes");
+                "evalQueries", "zeroShotAccuracy", "testAccuracy", "wallSeconds", "artefactBytes", "finalRefit");
+        assertThat(report.get("finalRefit").isNull()).isTrue();
         long train = report.get("trainQueries").asLong();
         long eval = report.get("evalQueries").asLong();
         assertThat(train).isEqualTo(120).isLessThanOrEqualTo(report.get("budget").asLong());
@@ -69,7 +71,13 @@ class TuneEndToEndTest {
 
         List<String> metrics = Files.readAllLines(out.resolve("metrics.csv"));
         assertThat(metrics).hasSize(1 + 3);
+        assertThat(metrics.get(0)).endsWith(",mlpMillis,promptRound");
         assertThat(metrics.get(3)).startsWith("3,120,4,");
+        for (int round = 1; round <= 3; round++) {
+            // the round whose candidate is the current prompt: a past round, never a later one
+            int promptRound = Integer.parseInt(metrics.get(round).substring(metrics.get(round).lastIndexOf(',') + 1));
+            assertThat(promptRound).isBetween(1, round);
+        }
         long artefact;
         try (Stream<Path> files = Files.list(out.resolve("tuned"))) {
             artefact = files.mapToLong(f -> f.toFile().length()).sum();
@@ -81,6 +89,90 @@ class TuneEndToEndTest {
         JsonNode config = JSON.readTree(out.resolve("config.json").toFile());
         assertThat(config.get("settings").get("preset").asString()).isEqualTo("paper");
         assertThat(config.get("method").asString()).isEqualTo("craft");
+    }
+
+    @Test
+    void finalRefitSpendsNoQueryIsRecordedAndIsMadeAgainWhenAFinishedRunIsResumed() throws Exception {
+        String key = "refit-key-0006";
+        Path plain = work.resolve("run-no-refit");
+        Path refit = work.resolve("run-refit");
+        long start = usage(key);
+        assertThat(tune(key, "craft", 80, plain).exitCode()).isZero();
+        long plainCharged = usage(key) - start;
+        Cli.Outcome outcome = tune(key, "craft", 80, refit, "--final-refit", "cv");
+        assertThat(outcome.exitCode()).as(outcome.err()).isZero();
+        long refitCharged = usage(key) - start - plainCharged;
+
+        JsonNode without = JSON.readTree(plain.resolve("report.json").toFile());
+        JsonNode with = JSON.readTree(refit.resolve("report.json").toFile());
+        assertThat(with.get("trainQueries").asLong()).isEqualTo(without.get("trainQueries").asLong()).isEqualTo(80);
+        assertThat(with.get("evalQueries").asLong()).isEqualTo(without.get("evalQueries").asLong()).isEqualTo(2);
+        assertThat(refitCharged).isEqualTo(plainCharged).isEqualTo(82);
+        assertThat(without.get("finalRefit").isNull()).isTrue();
+        assertThat(JSON.readTree(plain.resolve("config.json").toFile()).get("settings").get("finalRefit").asString())
+                .isEqualTo("none");
+        assertThat(JSON.readTree(refit.resolve("config.json").toFile()).get("settings").get("finalRefit").asString())
+                .isEqualTo("cv");
+
+        JsonNode chosen = with.get("finalRefit");
+        int epochs = chosen.get("epochs").asInt();
+        // 2 shots of 3 classes: 6 samples in 4 folds
+        assertThat(chosen.get("folds").asInt()).isEqualTo(4);
+        assertThat(fieldNames(chosen.get("cvAccuracy"))).containsExactly("0", "10", "25", "50", "100", "200", "400");
+        assertThat(fieldNames(chosen.get("cvCrossEntropy"))).containsExactly("0", "10", "25", "50", "100", "200", "400");
+        double best = 0;
+        for (String epochCount : fieldNames(chosen.get("cvAccuracy"))) {
+            best = Math.max(best, chosen.get("cvAccuracy").get(epochCount).asDouble());
+        }
+        assertThat(chosen.get("cvAccuracy").get(Integer.toString(epochs)).asDouble()).isEqualTo(best);
+        assertThat(chosen.get("cpuSeconds").asDouble()).isPositive();
+        // The refit comes after the search: same prompt; the network is the refit's (none for 0 epochs).
+        assertThat(Files.readAllBytes(refit.resolve("tuned/prompt.tensor")))
+                .isEqualTo(Files.readAllBytes(plain.resolve("tuned/prompt.tensor")));
+        assertThat(Files.exists(refit.resolve("tuned/refiner.tensors"))).isEqualTo(epochs > 0);
+        assertThat(JSON.readTree(refit.resolve("tuned/tuned.json").toFile()).get("refiner").isNull())
+                .isEqualTo(epochs == 0);
+        if (epochs > 0) {
+            assertThat(Files.readAllBytes(refit.resolve("tuned/refiner.tensors")))
+                    .isNotEqualTo(Files.readAllBytes(plain.resolve("tuned/refiner.tensors")));
+        }
+
+        // The artefact is what the final evaluation used: craft eval on the same test images agrees.
+        Cli.Outcome eval = Cli.run("eval", "--service", service.url().toString(), "--api-key", key,
+                "--model", refit.resolve("tuned").toString(), "--dataset", dataset.toString(),
+                "--upload-cache", work.resolve("upload-cache-" + key + ".json").toString());
+        assertThat(eval.exitCode()).as(eval.err()).isZero();
+        // (craft eval prints 6 decimals)
+        assertThat(JSON.readTree(eval.out()).get("accuracy").asDouble())
+                .isCloseTo(with.get("testAccuracy").asDouble(), within(1e-6));
+
+        // A crash after the last checkpoint, before the report: the resumed run refits again, for free.
+        byte[] refiner = epochs > 0 ? Files.readAllBytes(refit.resolve("tuned/refiner.tensors")) : null;
+        Files.delete(refit.resolve("report.json"));
+        try (Stream<Path> files = Files.list(refit.resolve("tuned"))) {
+            for (Path file : files.toList()) {
+                Files.delete(file);
+            }
+        }
+        long beforeResume = usage(key);
+        Cli.Outcome resumed = tune(key, "craft", 80, refit, "--final-refit", "cv", "--resume");
+        assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+        assertThat(usage(key)).isEqualTo(beforeResume);
+        JsonNode again = JSON.readTree(refit.resolve("report.json").toFile());
+        assertThat(again.get("testAccuracy").asDouble()).isEqualTo(with.get("testAccuracy").asDouble());
+        assertThat(again.get("finalRefit").get("epochs").asInt()).isEqualTo(epochs);
+        assertThat(again.get("finalRefit").get("cvAccuracy")).isEqualTo(chosen.get("cvAccuracy"));
+        assertThat(again.get("finalRefit").get("cvCrossEntropy")).isEqualTo(chosen.get("cvCrossEntropy"));
+        if (refiner != null) {
+            assertThat(Files.readAllBytes(refit.resolve("tuned/refiner.tensors"))).isEqualTo(refiner);
+        } else {
+            assertThat(refit.resolve("tuned/refiner.tensors")).doesNotExist();
+        }
+
+        // The refit is part of the run's settings: resuming without it is refused.
+        Cli.Outcome other = tune(key, "craft", 80, refit, "--resume");
+        assertThat(other.exitCode()).isNotZero();
+        assertThat(other.err()).contains("final-refit: cv vs none").doesNotContain("settings (preset");
     }
 
     @Test
@@ -125,11 +217,18 @@ class TuneEndToEndTest {
         Path bench = work.resolve("bench");
         Cli.Outcome outcome = Cli.run("bench", "--service", service.url().toString(), "--api-key", "bench-key-0005",
                 "--dataset", dataset.toString(), "--methods", "zs,bbt", "--shots", "1,2", "--seeds", "1,2",
-                "--budget", "40", "--out", bench.toString(), "--quiet",
+                "--budget", "40", "--out", bench.toString(), "--quiet", "--final-refit", "cv",
                 "--upload-cache", work.resolve("bench-uploads.json").toString());
         assertThat(outcome.exitCode()).as(outcome.err()).isZero();
         List<String> csv = Files.readAllLines(bench.resolve("summary.csv"));
         assertThat(csv).hasSize(1 + 2 * 2 * 2);
+        // recorded for every cell; zs and bbt have no refinement network to refit
+        assertThat(csv.get(0)).endsWith(",finalRefitEpochs");
+        assertThat(csv.subList(1, csv.size())).allSatisfy(row -> assertThat(row).endsWith(","));
+        Path cell = bench.resolve("bbt-2shot-seed1");
+        assertThat(JSON.readTree(cell.resolve("config.json").toFile()).get("settings").get("finalRefit").asString())
+                .isEqualTo("cv");
+        assertThat(JSON.readTree(cell.resolve("report.json").toFile()).get("finalRefit").isNull()).isTrue();
         String table = Files.readString(bench.resolve("summary.md"));
         assertThat(table).contains("| ZS |", "| BBT |", "| 1 shot | 2 shots |");
         long charged = JSON.readTree(service.get("/v1/usage", "bench-key-0005")).get("queries").asLong();
@@ -178,6 +277,15 @@ class TuneEndToEndTest {
         assertThat(first.get("trainQueries").asLong()).isEqualTo(80);
         assertThat(second.get("testAccuracy").asDouble()).isEqualTo(first.get("testAccuracy").asDouble());
         assertThat(work.resolve("run-bbt-1/tuned/refiner.tensors")).doesNotExist();
+
+        // An artefact with a prompt and no network (also what a final refit that chose 0 epochs writes)
+        // evaluates with the raw logits.
+        Cli.Outcome eval = Cli.run("eval", "--service", service.url().toString(), "--api-key", "bbt-key-0002",
+                "--model", work.resolve("run-bbt-1/tuned").toString(), "--dataset", dataset.toString(),
+                "--upload-cache", work.resolve("upload-cache-bbt-key-0002.json").toString());
+        assertThat(eval.exitCode()).as(eval.err()).isZero();
+        assertThat(JSON.readTree(eval.out()).get("accuracy").asDouble())
+                .isCloseTo(first.get("testAccuracy").asDouble(), within(1e-6));
     }
 
     private Cli.Outcome tune(String key, String method, long budget, Path out, String... extra) {
@@ -187,6 +295,10 @@ class TuneEndToEndTest {
                 "--upload-cache", work.resolve("upload-cache-" + key + ".json").toString()));
         args.addAll(List.of(extra));
         return Cli.run(args.toArray(String[]::new));
+    }
+
+    private static long usage(String key) throws Exception {
+        return JSON.readTree(service.get("/v1/usage", key)).get("queries").asLong();
     }
 
     private long prometheusQueries(String tenant) throws Exception {

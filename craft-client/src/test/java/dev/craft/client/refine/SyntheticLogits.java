@@ -43,6 +43,11 @@ final class SyntheticLogits {
         return new SyntheticLogits(k, logits, labels);
     }
 
+    /** Given logits and labels. */
+    static SyntheticLogits of(int k, float[] logits, int[] labels) {
+        return new SyntheticLogits(k, logits, labels);
+    }
+
     /** Random logits of scale {@code scale}, random labels. */
     static SyntheticLogits random(int k, int n, double scale, long seed) {
         SplittableRandom random = new SplittableRandom(seed);

@@ -54,6 +54,35 @@ class PresetTest {
         assertThat(config(Method.ZS, 8000, "best", s).rounds()).isZero();
     }
 
+    @Test
+    void presetsKeepTheLoopsNetworkAndAnOldConfigReadsAsNoRefit() {
+        assertThat(Preset.PAPER.settings(DatasetProfile.DTD, 10).finalRefit()).isEqualTo(FinalRefit.NONE);
+        assertThat(Preset.REFERENCE.settings(DatasetProfile.DTD, 10).finalRefit()).isEqualTo(FinalRefit.NONE);
+        TuneSettings cv = Preset.PAPER.settings(DatasetProfile.DTD, 10).withFinalRefit(FinalRefit.CV);
+        assertThat(cv.finalRefit()).isEqualTo(FinalRefit.CV);
+        assertThat(cv.withFinalRefit(FinalRefit.NONE)).isEqualTo(Preset.PAPER.settings(DatasetProfile.DTD, 10));
+
+        String json = RunDirectory.JSON.writeValueAsString(cv);
+        assertThat(json).contains("\"finalRefit\":\"cv\"");
+        assertThat(RunDirectory.JSON.readValue(json, TuneSettings.class)).isEqualTo(cv);
+        // config.json of a run made before the option existed
+        String old = json.replace(",\"finalRefit\":\"cv\"", "");
+        assertThat(old).doesNotContain("finalRefit");
+        assertThat(RunDirectory.JSON.readValue(old, TuneSettings.class).finalRefit()).isEqualTo(FinalRefit.NONE);
+    }
+
+    @Test
+    void aResumeWithAnotherFinalRefitNamesIt() {
+        TuneSettings none = Preset.PAPER.settings(DatasetProfile.OTHER, 10);
+        TuneConfig stored = config(Method.CRAFT, 8000, "best", none.withFinalRefit(FinalRefit.CV));
+        assertThat(stored.differencesFrom(config(Method.CRAFT, 8000, "best", none)))
+                .containsExactly("final-refit: cv vs none");
+        assertThat(stored.differencesFrom(stored)).isEmpty();
+        assertThat(stored.differencesFrom(config(Method.CRAFT, 8000, "best",
+                none.withFinalRefit(FinalRefit.CV).withRefiner(none.refiner().asLinear()))))
+                .singleElement().asString().startsWith("settings (preset and ablations)");
+    }
+
     private static TuneConfig config(Method method, long budget, String current, TuneSettings settings) {
         return new TuneConfig("run", method, "data", DatasetProfile.OTHER, 16, 1, budget, 0, current, "http://x",
                 "m", "a photo of a {}.", java.util.List.of("a", "b"), 128, 0.1, settings, "cs", "tr", "te");

@@ -1,0 +1,37 @@
+package dev.craft.client.tune;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
+import java.util.Locale;
+
+/**
+ * What happens to the refinement network after the last round ({@code --final-refit}); only
+ * methods with a refinement network (pr, pgpr, craft) are affected.
+ */
+public enum FinalRefit {
+    /** The loop's network is the final one (the paper's procedure). */
+    NONE,
+    /**
+     * A fresh network is fitted on the final prompt's training logits with plain cross-entropy, for
+     * a number of epochs chosen by 4-fold cross-validation (0: no network); it replaces the loop's
+     * for the final evaluation and the tuned artefact. No query is spent.
+     */
+    CV;
+
+    @JsonValue
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The value for an id such as "cv"; case does not matter. */
+    @JsonCreator
+    public static FinalRefit fromId(String id) {
+        for (FinalRefit value : values()) {
+            if (value.id().equalsIgnoreCase(id)) {
+                return value;
+            }
+        }
+        throw new IllegalArgumentException("unknown final refit '" + id + "'");
+    }
+}
