@@ -43,7 +43,8 @@ phase packages
 
 if [[ ! -f vlm-service/target/vlm-service.jar || ! -f craft-client/target/craft.jar ]]; then
   echo "demo: phase jars (mvn package; the first build downloads the dependencies from Maven Central)"
-  mvn -B -ntp -q -DskipTests package
+  # (Maven 3.8 prints colour resets even in batch mode; they are dropped so that each line starts clean)
+  mvn -B -ntp -q -DskipTests package 2>&1 | sed 's/\x1b\[[0-9;]*m//g'
 fi
 phase jars
 

@@ -1,5 +1,6 @@
 package dev.craft.client.cli;
 
+import dev.craft.client.report.AblationReport;
 import dev.craft.client.report.BenchmarksReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -8,12 +9,14 @@ import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = "Write reports from measurement files.",
-        subcommands = {ReportCommand.Benchmarks.class})
+        subcommands = {ReportCommand.Benchmarks.class, ReportCommand.Ablation.class})
 public final class ReportCommand {
 
     @Command(name = "benchmarks", mixinStandardHelpOptions = true,
@@ -80,6 +83,48 @@ public final class ReportCommand {
                 return arg;
             }
             return "'" + arg.replace("'", "'\\''") + "'";
+        }
+    }
+
+    @Command(name = "ablation", mixinStandardHelpOptions = true,
+            description = {"Write the ablation page (Markdown): test accuracy of every variant (method, shots, budget, "
+                    + "preset, final refit, current prompt; read from each run's config.json) per dataset, mean ± std "
+                    + "over seeds, and the diagnostics behind it (final train accuracy, prompt changes, refit epochs). "
+                    + "Every number is read from the run files."})
+    static final class Ablation implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--bench", paramLabel = "DATASET=DIR", required = true,
+                description = "A folder of runs (any depth; each run directory with report.json counts) for the "
+                        + "column DATASET; repeatable, also with the same DATASET.")
+        List<String> benches = new ArrayList<>();
+
+        @Option(names = "--note", paramLabel = "TEXT", description = "A caveat shown at the top; repeatable.")
+        List<String> notes = new ArrayList<>();
+
+        @Option(names = "--out", defaultValue = "docs/ablation.md", paramLabel = "FILE.md",
+                description = "Page to write (default: ${DEFAULT-VALUE}).")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            Map<String, List<Path>> byDataset = new LinkedHashMap<>();
+            for (String bench : benches) {
+                int eq = bench.indexOf('=');
+                if (eq <= 0 || eq == bench.length() - 1) {
+                    throw new IllegalArgumentException("--bench takes DATASET=DIR, not '" + bench + "'");
+                }
+                byDataset.computeIfAbsent(bench.substring(0, eq).strip(), d -> new ArrayList<>())
+                        .add(Path.of(bench.substring(eq + 1)));
+            }
+            String command = "craft " + String.join(" ",
+                    spec.commandLine().getParseResult().originalArgs().stream().map(Benchmarks::quote).toList());
+            Path written = new AblationReport(new AblationReport.Inputs(byDataset, notes, command)).write(out);
+            spec.commandLine().getOut().println("wrote " + written);
+            spec.commandLine().getOut().flush();
+            return 0;
         }
     }
 }

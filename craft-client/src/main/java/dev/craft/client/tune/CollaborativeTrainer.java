@@ -40,6 +40,8 @@ public final class CollaborativeTrainer {
     private final ProgressListener progress;
     private final PromptProjection projection;
     private final int k;
+    /** Time spent on test evaluations in this session (they are not training; the demo prints it). */
+    private long evaluationNanos;
 
     public CollaborativeTrainer(TuneConfig config, UploadedTask task, BlackBox box, RunDirectory dir,
                                 ProgressListener progress) {
@@ -101,7 +103,8 @@ public final class CollaborativeTrainer {
             RefinementMlp finalRefiner = finalRefiner(state);
             return new Result(account.trainQueries(), account.evalQueries(), state.zeroShotAccuracy, testAccuracy,
                     elapsed / 1000.0, state.currentZ, finalRefiner == null ? null : finalRefiner.snapshot(),
-                    account.replayed(), state.finalRefit == null ? null : refitReport(state.finalRefit));
+                    account.replayed(), state.finalRefit == null ? null : refitReport(state.finalRefit,
+                    state.loopTestAccuracy), evaluationNanos / 1e9);
         }
     }
 
@@ -120,7 +123,7 @@ public final class CollaborativeTrainer {
                 config.seed());
     }
 
-    private static TuneReport.Refit refitReport(CrossValidatedRefit.Outcome outcome) {
+    private static TuneReport.Refit refitReport(CrossValidatedRefit.Outcome outcome, double loopTestAccuracy) {
         Map<Integer, Double> accuracy = new LinkedHashMap<>();
         Map<Integer, Double> crossEntropy = new LinkedHashMap<>();
         for (CrossValidatedRefit.Score score : outcome.scores()) {
@@ -128,7 +131,7 @@ public final class CollaborativeTrainer {
             crossEntropy.put(score.epochs(), score.crossEntropy());
         }
         return new TuneReport.Refit(outcome.epochs(), outcome.folds(), accuracy, crossEntropy,
-                outcome.cpuNanos() / 1e9);
+                outcome.cpuNanos() / 1e9, Double.isNaN(loopTestAccuracy) ? null : loopTestAccuracy);
     }
 
     /**
@@ -136,10 +139,11 @@ public final class CollaborativeTrainer {
      * @param refiner  the tuned refinement network's state (null = none)
      * @param replayedQueries queries answered from the service's idempotency store (a resumed round)
      * @param finalRefit what the final refit chose; null when there was none
+     * @param evaluationSeconds wall time of this session's test evaluations (zero-shot included)
      */
     public record Result(long trainQueries, long evalQueries, double zeroShotAccuracy, double testAccuracy,
                          double wallSeconds, double[] currentZ, dev.craft.client.refine.RefinerState refiner,
-                         long replayedQueries, TuneReport.Refit finalRefit) {
+                         long replayedQueries, TuneReport.Refit finalRefit, double evaluationSeconds) {
     }
 
     /** A round's metrics row and the timing behind it (nanoseconds; see {@link RoundTiming}). */
@@ -234,8 +238,12 @@ public final class CollaborativeTrainer {
         boolean evaluateNow = lastRound || config.evalEvery() > 0 && (state.round + 1) % config.evalEvery() == 0;
         if (evaluateNow) {
             long t0 = System.nanoTime();
-            testAccuracy = accuracy(evaluate(state.currentZ, finalRefiner(state), account, "eval-" + state.round),
-                    task.testLabels());
+            float[] testLogits = testLogits(state.currentZ, account, "eval-" + state.round);
+            testAccuracy = accuracy(refined(testLogits, finalRefiner(state)), task.testLabels());
+            if (state.finalRefit != null) {
+                // Diagnostic, no query: the same test logits through the loop's network, as without the refit.
+                state.loopTestAccuracy = accuracy(refined(testLogits, state.refiner), task.testLabels());
+            }
             state.lastTestAccuracy = testAccuracy;
             queryNanos += System.nanoTime() - t0;
         }
@@ -255,10 +263,21 @@ public final class CollaborativeTrainer {
 
     /** Test-set logits of a prompt (null z = template), refined when a refiner is given. */
     private float[] evaluate(double[] z, RefinementMlp refiner, QueryAccount account, String purpose) {
+        return refined(testLogits(z, account, purpose), refiner);
+    }
+
+    /** The box's test-set logits of a prompt (null z = template): one evaluation query. */
+    private float[] testLogits(double[] z, QueryAccount account, String purpose) {
+        long start = System.nanoTime();
         float[] prompt = z == null ? new float[config.promptSize()] : projection.apply(z);
         BlackBox.Answer answer = box.predict(task.testDatasetId(), prompt, 1, key(purpose));
         account.recordEvaluation(1, answer);
-        return refiner == null ? answer.logits() : refiner.refine(answer.logits(), task.testLabels().length);
+        evaluationNanos += System.nanoTime() - start;
+        return answer.logits();
+    }
+
+    private float[] refined(float[] logits, RefinementMlp refiner) {
+        return refiner == null ? logits : refiner.refine(logits, task.testLabels().length);
     }
 
     private String key(String purpose) {

@@ -12,6 +12,8 @@ final class TrainingState implements AutoCloseable {
     int round;
     double zeroShotAccuracy = Double.NaN;
     double lastTestAccuracy = Double.NaN;
+    /** The last evaluation's accuracy through the loop's network when a final refit replaced it (diagnostic). */
+    double loopTestAccuracy = Double.NaN;
     double bestFitness = Double.POSITIVE_INFINITY;
     /** The current prompt in the evaluation space; null = the plain template (p = 0). */
     double[] currentZ;

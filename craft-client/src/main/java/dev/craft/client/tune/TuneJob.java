@@ -18,6 +18,7 @@ import dev.craft.client.tuned.TunedModel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -77,6 +78,7 @@ public final class TuneJob {
             }
             log.accept("resuming run " + config.runId() + " in " + request.out());
         } else {
+            long uploadStart = System.nanoTime();
             UploadCache cache = request.uploadCache() == null ? UploadCache.atDefaultLocation()
                     : new UploadCache(request.uploadCache());
             // Zero-shot never queries the training images, so they are not uploaded.
@@ -86,6 +88,8 @@ public final class TuneJob {
             config = configure(request, data, model, classSet.classSetId(), classSet.contextTokens() * classSet.tokenDim(),
                     classSet.template(), trainId, testId);
             dir = RunDirectory.create(request.out(), config);
+            log.accept(String.format(Locale.ROOT, "upload: %d training and %d test images and the class set in %.1f s",
+                    train.size(), data.test().size(), (System.nanoTime() - uploadStart) / 1e9));
         }
         int promptSize = config.promptSize();
         UploadedTask task = new UploadedTask(config.trainDatasetId(), labels(train), config.testDatasetId(),
@@ -99,6 +103,11 @@ public final class TuneJob {
                             : "a fresh refinement network trained " + refit.epochs() + " epochs",
                     refit.cvAccuracy().get(refit.epochs()), refit.folds(), refit.cpuSeconds()));
         }
+        log.accept(String.format(Locale.ROOT, "rounds: %d rounds, %d training queries in %.1f s, of which test "
+                        + "evaluation %.1f s (%d evaluation queries)%s", config.rounds(), result.trainQueries(),
+                result.wallSeconds(), result.evaluationSeconds(), result.evalQueries(),
+                result.finalRefit() == null ? "" : String.format(Locale.ROOT, "; final refit: %d epochs in %.1f s CPU",
+                        result.finalRefit().epochs(), result.finalRefit().cpuSeconds())));
         if (result.replayedQueries() > 0) {
             log.accept(result.replayedQueries() + " queries of an interrupted round were answered again without charge");
         }

@@ -27,8 +27,11 @@ public record TuneReport(String method, String dataset, int shots, long seed, lo
      * @param cvAccuracy     per epoch count of the grid, the mean validation accuracy over folds
      * @param cvCrossEntropy per epoch count of the grid, the mean validation cross-entropy over folds
      * @param cpuSeconds     CPU time of the refit (folds and final fit) in the session that ran it
+     * @param loopTestAccuracy diagnostic: the final test accuracy through the loop's network instead (the
+     *                       same test logits, no query), i.e. what the run would report without the refit;
+     *                       null when the final evaluation ran in an earlier session (a resumed finished run)
      */
     public record Refit(int epochs, int folds, Map<Integer, Double> cvAccuracy, Map<Integer, Double> cvCrossEntropy,
-                        double cpuSeconds) {
+                        double cpuSeconds, Double loopTestAccuracy) {
     }
 }

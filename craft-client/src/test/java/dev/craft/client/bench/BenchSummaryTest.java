@@ -115,7 +115,7 @@ class BenchSummaryTest {
         List<TuneReport> r = new ArrayList<>(threeSeeds());
         r.add(new TuneReport("zs", "C:\\data, \"quoted\"", 1, 1, 8000, 0, 1, Double.NaN, 0.4, 0.5, 0));
         r.add(new TuneReport("craft", "d", 1, 1, 8000, 8000, 2, 0.3, 0.6, 9.5, 10,
-                new TuneReport.Refit(50, 4, Map.of(0, 0.5, 50, 0.75), Map.of(0, 1.5, 50, 0.9), 2.5)));
+                new TuneReport.Refit(50, 4, Map.of(0, 0.5, 50, 0.75), Map.of(0, 1.5, 50, 0.9), 2.5, 0.6)));
         BenchSummary summary = BenchSummary.from(r);
         String csv = summary.csv();
         List<String> lines = csv.lines().toList();

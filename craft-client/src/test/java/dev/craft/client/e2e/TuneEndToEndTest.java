@@ -126,6 +126,8 @@ class TuneEndToEndTest {
         }
         assertThat(chosen.get("cvAccuracy").get(Integer.toString(epochs)).asDouble()).isEqualTo(best);
         assertThat(chosen.get("cpuSeconds").asDouble()).isPositive();
+        // The diagnostic is exactly what the run without the refit reported: same loop, same test logits.
+        assertThat(chosen.get("loopTestAccuracy").asDouble()).isEqualTo(without.get("testAccuracy").asDouble());
         // The refit comes after the search: same prompt; the network is the refit's (none for 0 epochs).
         assertThat(Files.readAllBytes(refit.resolve("tuned/prompt.tensor")))
                 .isEqualTo(Files.readAllBytes(plain.resolve("tuned/prompt.tensor")));
@@ -163,6 +165,8 @@ class TuneEndToEndTest {
         assertThat(again.get("finalRefit").get("epochs").asInt()).isEqualTo(epochs);
         assertThat(again.get("finalRefit").get("cvAccuracy")).isEqualTo(chosen.get("cvAccuracy"));
         assertThat(again.get("finalRefit").get("cvCrossEntropy")).isEqualTo(chosen.get("cvCrossEntropy"));
+        // The final evaluation ran before the crash; the resumed session cannot know the loop network's accuracy.
+        assertThat(again.get("finalRefit").get("loopTestAccuracy").isNull()).isTrue();
         if (refiner != null) {
             assertThat(Files.readAllBytes(refit.resolve("tuned/refiner.tensors"))).isEqualTo(refiner);
         } else {

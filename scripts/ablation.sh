@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# The ablation runs of docs/ablation.md and the page itself: craft bench over variants on DTD-10
+# (bench bundle) and MNIST (demo bundle), the two datasets running at once, each against its own
+# service (one per core), then `craft report ablation` over every run folder.
+#
+#   bash scripts/ablation.sh                   # the grid below; reruns resume unfinished benches
+#   STEPS=report bash scripts/ablation.sh      # only regenerate the page from WORK
+#
+# Variants (16 shots, seeds 1,2,3, BUDGET training queries each):
+#   paper-refit   bbt, pr, pgpr, craft with --preset paper --final-refit cv; the refit runs also give the
+#                 loop network's accuracy (= the same runs without the refit, no query)
+#   reference-refit  craft with --preset reference --final-refit cv (and its loop network)
+#   few-shot      craft --preset paper --final-refit cv at 1 and 2 shots (against zero-shot)
+# Environment [defaults]: BUDGET [2000], SEEDS [1,2,3], WORK [target/ablation], DOC [docs/ablation.md],
+# PORT [18610; MNIST PORT+1], STEPS [runs,report].
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+shared="$root/../shared/assets"
+[[ -d "$shared/datasets/dtd10" ]] || { echo "ablation: needs ../shared/assets (DTD-10)" >&2; exit 2; }
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
+budget="${BUDGET:-2000}"
+seeds="${SEEDS:-1,2,3}"
+work="${WORK:-$root/target/ablation}"
+doc="${DOC:-$root/docs/ablation.md}"
+port="${PORT:-18610}"
+steps=",${STEPS:-runs,report},"
+key="ablation-key-0001"
+cache="${CRAFT_CACHE:-$HOME/.cache/craft}"
+log() { echo "ablation: $*" >&2; }
+mkdir -p "$work/bin"
+
+if [[ ! -f vlm-service/target/vlm-service.jar || ! -f craft-client/target/craft.jar ]]; then
+  mvn -B -ntp -q -DskipTests package
+fi
+# copies, so that a rebuild while the runs go on cannot change the programs under them
+cp vlm-service/target/vlm-service.jar craft-client/target/craft.jar "$work/bin/"
+craft() { java -jar "$work/bin/craft.jar" "$@"; }
+
+pids=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
+
+# stream NAME BUNDLE PORT DATASET-ARGS...: a service on the bundle, then every variant's bench on it
+stream() {
+  local name=$1 bundle=$2 at=$3; shift 3
+  local dir service
+  service="http://127.0.0.1:$at"
+  dir=$(bash deploy/models/build_bundle.sh "$bundle" | tail -n 1)
+  java -Xmx3g -jar "$work/bin/vlm-service.jar" --server.port="$at" --server.address=127.0.0.1 \
+    --vlm.model.bundle="$dir" --vlm.data-dir="$work/service-data-$name" --vlm.api-keys="ablation:$key:1000000000" \
+    > "$work/service-$name.log" 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 300); do
+    curl -fs "$service/actuator/health" >/dev/null 2>&1 && break
+    kill -0 $pid 2>/dev/null || { log "the $name service failed to start"; tail -20 "$work/service-$name.log" >&2; return 1; }
+    sleep 1
+  done
+  local common=(--quiet --resume --service "$service" --api-key "$key" --seeds "$seeds" --budget "$budget" "$@")
+  export CRAFT_HOME="$work/craft-home-$name"
+  log "$name: paper-refit"
+  craft bench "${common[@]}" --methods bbt,pr,pgpr,craft --shots 16 --preset paper --final-refit cv \
+    --out "$work/$name/paper-refit"
+  log "$name: reference-refit"
+  craft bench "${common[@]}" --methods craft --shots 16 --preset reference --final-refit cv \
+    --out "$work/$name/reference-refit"
+  log "$name: few-shot"
+  craft bench "${common[@]}" --methods zs,craft --shots 1,2 --preset paper --final-refit cv \
+    --out "$work/$name/few-shot"
+  kill $pid 2>/dev/null || true
+}
+
+if [[ "$steps" == *,runs,* ]]; then
+  stream dtd10 bench "$port" --dataset "$shared/datasets/dtd10" \
+    --split "$shared/coop-splits/split_zhou_DescribableTextures.json" > "$work/stream-dtd10.log" 2>&1 &
+  pids+=($!)
+  stream mnist demo "$((port + 1))" --dataset "$cache/datasets/mnist" > "$work/stream-mnist.log" 2>&1 &
+  pids+=($!)
+  failed=0
+  for p in "${pids[@]}"; do wait "$p" || failed=1; done
+  pids=()
+  [[ $failed == 0 ]] || { log "a stream failed: see $work/stream-*.log"; exit 1; }
+fi
+
+if [[ "$steps" == *,report,* ]]; then
+  craft report ablation --bench "DTD-10 (bench)=$work/dtd10" --bench "MNIST (demo)=$work/mnist" \
+    --note "Measured by scripts/ablation.sh: $budget training queries per run, 16 shots unless the row says otherwise, seeds $seeds; the DTD-10 and MNIST streams ran at once on a $(nproc)-core CPU machine, each against its own vlm-service." \
+    --out "$doc"
+fi
