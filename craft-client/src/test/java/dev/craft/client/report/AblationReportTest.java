@@ -1,0 +1,85 @@
+package dev.craft.client.report;
+
+import dev.craft.client.testsupport.Cli;
+import dev.craft.client.tune.DatasetProfile;
+import dev.craft.client.tune.FinalRefit;
+import dev.craft.client.tune.Method;
+import dev.craft.client.tune.Preset;
+import dev.craft.client.tune.RoundMetrics;
+import dev.craft.client.tune.RunDirectory;
+import dev.craft.client.tune.TuneConfig;
+import dev.craft.client.tune.TuneReport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The ablation page on run folders written with the classes that write real runs. */
+class AblationReportTest {
+
+    private static final List<String> CLASSES = List.of("banded", "bubbly", "cracked");
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void groupsRunsByVariantAndDatasetAndAddsTheLoopNetworkRowOfRefitRuns() throws Exception {
+        Path dtd = temp.resolve("dtd");
+        // craft with the refit: 0.60 / 0.70 (loop network 0.50 / 0.52); bbt without: 0.40 / 0.50
+        run(dtd.resolve("a/craft-16shot-seed1"), Method.CRAFT, 1, FinalRefit.CV, 0.60, 0.50, new int[] {3, 3, 25, 25, 30});
+        run(dtd.resolve("a/craft-16shot-seed2"), Method.CRAFT, 2, FinalRefit.CV, 0.70, 0.52, new int[] {2, 22, 22, 22, 22});
+        run(dtd.resolve("b/bbt-16shot-seed1"), Method.BBT, 1, FinalRefit.NONE, 0.40, Double.NaN, new int[] {1, 2, 3, 4, 5});
+        run(dtd.resolve("b/bbt-16shot-seed2"), Method.BBT, 2, FinalRefit.NONE, 0.50, Double.NaN, new int[] {1, 1, 1, 1, 1});
+        Path out = temp.resolve("ablation.md");
+
+        Cli.Outcome outcome = Cli.run("report", "ablation", "--bench", "DTD-10=" + dtd, "--out", out.toString());
+
+        assertThat(outcome.exitCode()).as(outcome.err()).isZero();
+        String page = Files.readString(out);
+        assertThat(page).contains("| craft · 16 shots · 2,000 queries · paper · final refit cv | 65.00 ± 7.07 (2) |");
+        assertThat(page).contains("| craft · 16 shots · 2,000 queries · paper · loop network (same runs) | 51.00 ± 1.41 (2) |");
+        assertThat(page).contains("| bbt · 16 shots · 2,000 queries · paper | 45.00 ± 7.07 (2) |");
+        // prompt changes in rounds 21+ (rows are rounds 19..23): seed 1 changes at 21 and 23, seed 2 at none
+        // after 20 (its change is at round 20); refit epochs per seed
+        assertThat(page).contains("| 2, 0 | 50, 0 |");
+        assertThat(page).contains("Zero-shot: DTD-10 30.00");
+        assertThat(page).contains("`" + dtd + "` (4 runs)");
+    }
+
+    @Test
+    void aFolderWithoutFinishedRunsIsAnError() throws IOException {
+        Files.createDirectories(temp.resolve("empty"));
+        Cli.Outcome outcome = Cli.run("report", "ablation", "--bench", "X=" + temp.resolve("empty"),
+                "--out", temp.resolve("a.md").toString());
+        assertThat(outcome.exitCode()).isNotZero();
+        assertThat(outcome.err()).contains("holds no finished run");
+        assertThat(temp.resolve("a.md")).doesNotExist();
+    }
+
+    /** A finished run whose metrics rows are rounds 19..23 with the given current-prompt rounds. */
+    private static void run(Path dir, Method method, long seed, FinalRefit refit, double accuracy, double loopAccuracy,
+                            int[] promptRounds) throws IOException {
+        TuneConfig config = new TuneConfig(UUID.randomUUID().toString(), method, "/data/dtd.json", DatasetProfile.OTHER,
+                16, seed, 2000, 0, "best", "http://localhost:8080", "test-model-v1", "a photo of a {}.", CLASSES, 128,
+                0.001, Preset.PAPER.settings(DatasetProfile.OTHER, CLASSES.size()).withFinalRefit(refit), "cs_1", "ds_1",
+                "ds_2");
+        RunDirectory run = RunDirectory.create(dir, config);
+        for (int i = 0; i < promptRounds.length; i++) {
+            int round = 19 + i;
+            run.appendMetrics(new RoundMetrics(round, 40L * round, 1, 1.0, 1.2, 0.5, 0.9, Double.NaN, 100L * round,
+                    50, 5, 20, promptRounds[i]));
+        }
+        TuneReport.Refit chosen = refit == FinalRefit.NONE ? null
+                : new TuneReport.Refit(seed == 1 ? 50 : 0, 4, Map.of(0, 0.5, 50, 0.6), Map.of(0, 1.0, 50, 0.9), 1.0,
+                loopAccuracy);
+        run.writeReport(new TuneReport(method.id(), "/data/dtd.json", 16, seed, 2000, 2000, 2, 0.30, accuracy, 10.0,
+                1000, chosen));
+    }
+}
