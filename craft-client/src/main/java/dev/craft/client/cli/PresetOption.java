@@ -6,11 +6,16 @@ import picocli.CommandLine.Option;
 /** {@code --preset}: which set of defaults a tuning run uses; shared by tune, bench and bench-perf. */
 public final class PresetOption {
 
-    @Option(names = "--preset", defaultValue = "paper", description = "paper or reference defaults (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--preset", defaultValue = "paper",
+            description = "paper, reference or craft+ defaults (default: ${DEFAULT-VALUE}).")
     String preset;
 
     /** @throws IllegalArgumentException naming the accepted values */
     public Preset value() {
-        return OptionValues.enumValue(Preset.class, preset, "--preset");
+        try {
+            return Preset.fromId(preset);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--preset '" + preset + "' is not one of [paper, reference, craft+]");
+        }
     }
 }

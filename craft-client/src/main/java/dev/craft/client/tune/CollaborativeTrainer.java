@@ -40,6 +40,7 @@ public final class CollaborativeTrainer {
     private final ProgressListener progress;
     private final PromptProjection projection;
     private final int k;
+    private final PromptFitness promptFitness;
     /** Time spent on test evaluations in this session (they are not training; the demo prints it). */
     private long evaluationNanos;
 
@@ -51,6 +52,7 @@ public final class CollaborativeTrainer {
         this.dir = dir;
         this.progress = progress;
         this.k = task.classes();
+        this.promptFitness = config.settings().promptFitness().usableFor(task.trainLabels(), k);
         this.projection = config.method().searchesPrompt()
                 ? PromptProjection.gaussian(config.promptSize(), config.settings().intrinsicDim(), config.projectionStd(),
                 config.seed())
@@ -180,9 +182,9 @@ public final class CollaborativeTrainer {
                     ? state.refiner.refine(answer.logits(), points.length * task.trainLabels().length) : null;
             for (int c = 0; c < points.length; c++) {
                 float[] logits = Arrays.copyOfRange(answer.logits(), c * per, (c + 1) * per);
-                fitness[c] = refined == null ? Losses.crossEntropy(logits, task.trainLabels(), k)
-                        : Losses.fitness(logits, Arrays.copyOfRange(refined, c * per, (c + 1) * per),
-                        task.trainLabels(), k, config.settings().lambdaKl());
+                fitness[c] = promptFitness.of(logits, refined == null ? null
+                        : Arrays.copyOfRange(refined, c * per, (c + 1) * per), task.trainLabels(), k,
+                        config.settings().lambdaKl());
                 if (fitness[c] < state.bestFitness) {
                     state.bestFitness = fitness[c];
                     if (!config.usesMeanPrompt()) {

@@ -19,31 +19,37 @@ import dev.craft.client.refine.RefinerConfig;
  * @param refiner          the refinement network and its optimiser
  * @param finalRefit       what replaces the loop's refinement network after the last round; a
  *                         config.json written before this setting existed reads as NONE
+ * @param promptFitness    the main term of a prompt candidate's fitness; a config.json written before
+ *                         this setting existed reads as CE
  */
 public record TuneSettings(Preset preset, int intrinsicDim, int popsize, double sigma0, double bound,
                            Preset.ProjectionRule projectionRule, double projectionValue, double lambdaKl,
-                           double betaKl, int klCutoffDivisor, RefinerConfig refiner, FinalRefit finalRefit) {
+                           double betaKl, int klCutoffDivisor, RefinerConfig refiner, FinalRefit finalRefit,
+                           PromptFitness promptFitness) {
 
     public TuneSettings {
         if (finalRefit == null) {
             finalRefit = FinalRefit.NONE;
         }
+        if (promptFitness == null) {
+            promptFitness = PromptFitness.CE;
+        }
     }
 
-    /** lambda of both presets: 40 candidates per generation, so 8,000 queries make 200 rounds. */
+    /** lambda of every preset: 40 candidates per generation, so 8,000 queries make 200 rounds. */
     public static final int POPSIZE = 40;
 
-    /** D of both presets. */
+    /** D of every preset. */
     public static final int INTRINSIC_DIM = 512;
 
     public TuneSettings withRefiner(RefinerConfig newRefiner) {
         return new TuneSettings(preset, intrinsicDim, popsize, sigma0, bound, projectionRule, projectionValue,
-                lambdaKl, betaKl, klCutoffDivisor, newRefiner, finalRefit);
+                lambdaKl, betaKl, klCutoffDivisor, newRefiner, finalRefit, promptFitness);
     }
 
     public TuneSettings withFinalRefit(FinalRefit newFinalRefit) {
         return new TuneSettings(preset, intrinsicDim, popsize, sigma0, bound, projectionRule, projectionValue,
-                lambdaKl, betaKl, klCutoffDivisor, refiner, newFinalRefit);
+                lambdaKl, betaKl, klCutoffDivisor, refiner, newFinalRefit, promptFitness);
     }
 
     /** The projection's standard deviation given the served model's token-embedding std. */

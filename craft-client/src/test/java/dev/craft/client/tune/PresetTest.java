@@ -72,6 +72,41 @@ class PresetTest {
     }
 
     @Test
+    void craftPlusIsThePapersSettingsWithTheLdaFitnessAndTheRefitAndOldConfigsReadAsCe() {
+        TuneSettings paper = Preset.PAPER.settings(DatasetProfile.DTD, 10);
+        TuneSettings plus = Preset.CRAFT_PLUS.settings(DatasetProfile.DTD, 10);
+        assertThat(plus.promptFitness()).isEqualTo(PromptFitness.LDA);
+        assertThat(plus.finalRefit()).isEqualTo(FinalRefit.CV);
+        assertThat(paper.promptFitness()).isEqualTo(PromptFitness.CE);
+        assertThat(Preset.REFERENCE.settings(DatasetProfile.DTD, 10).promptFitness()).isEqualTo(PromptFitness.CE);
+        // everything else is the paper's
+        assertThat(new TuneSettings(Preset.PAPER, plus.intrinsicDim(), plus.popsize(), plus.sigma0(), plus.bound(),
+                plus.projectionRule(), plus.projectionValue(), plus.lambdaKl(), plus.betaKl(), plus.klCutoffDivisor(),
+                plus.refiner(), FinalRefit.NONE, PromptFitness.CE)).isEqualTo(paper);
+        assertThat(Preset.fromId("craft+")).isEqualTo(Preset.CRAFT_PLUS);
+
+        String json = RunDirectory.JSON.writeValueAsString(plus);
+        assertThat(json).contains("\"preset\":\"craft+\"", "\"promptFitness\":\"lda\"");
+        assertThat(RunDirectory.JSON.readValue(json, TuneSettings.class)).isEqualTo(plus);
+        String old = RunDirectory.JSON.writeValueAsString(paper).replace(",\"promptFitness\":\"ce\"", "");
+        assertThat(old).doesNotContain("promptFitness");
+        assertThat(RunDirectory.JSON.readValue(old, TuneSettings.class).promptFitness()).isEqualTo(PromptFitness.CE);
+    }
+
+    @Test
+    void theLdaFitnessFallsBackToCrossEntropyWhenAClassHasOneShot() {
+        assertThat(PromptFitness.LDA.usableFor(new int[] {0, 1, 0, 1}, 2)).isEqualTo(PromptFitness.LDA);
+        assertThat(PromptFitness.LDA.usableFor(new int[] {0, 1, 0}, 2)).isEqualTo(PromptFitness.CE);
+        assertThat(PromptFitness.CE.usableFor(new int[] {0, 1}, 2)).isEqualTo(PromptFitness.CE);
+        // with the CE term the fitness is exactly the paper's
+        float[] f = {2, 0, 0, 1};
+        float[] r = {1, 1, 0, 2};
+        int[] y = {0, 1};
+        assertThat(PromptFitness.CE.of(f, r, y, 2, 0.3)).isEqualTo(dev.craft.client.refine.Losses.fitness(f, r, y, 2, 0.3));
+        assertThat(PromptFitness.CE.of(f, null, y, 2, 0.3)).isEqualTo(dev.craft.client.refine.Losses.crossEntropy(f, y, 2));
+    }
+
+    @Test
     void aResumeWithAnotherFinalRefitNamesIt() {
         TuneSettings none = Preset.PAPER.settings(DatasetProfile.OTHER, 10);
         TuneConfig stored = config(Method.CRAFT, 8000, "best", none.withFinalRefit(FinalRefit.CV));
