@@ -108,6 +108,21 @@ public final class CrossValidatedRefit {
         }
     }
 
+    /**
+     * Whether a refit is worth making on these labels: every class needs at least {@link #DEFAULT_FOLDS}
+     * samples. With 1 shot a validation sample's class is absent from its training side, so no
+     * network can predict it and the validation always favours the raw logits; with 2 or 3 shots the
+     * folds' scores are too noisy (docs/ablation.md: at 2 shots the refit chose the raw logits on every
+     * seed and lost to the loop's network). A run below the bound keeps the loop's network.
+     */
+    public static boolean applicable(int[] labels, int k) {
+        int[] count = new int[k];
+        for (int y : labels) {
+            count[y]++;
+        }
+        return Arrays.stream(count).allMatch(c -> c >= DEFAULT_FOLDS);
+    }
+
     /** {@link #fit(float[], int[], RefinerConfig, long, int, List)} with 4 folds and the default grid. */
     public static Outcome fit(float[] logits, int[] labels, RefinerConfig config, long seed) {
         return fit(logits, labels, config, seed, DEFAULT_FOLDS, DEFAULT_EPOCH_GRID);

@@ -1,6 +1,7 @@
 package dev.craft.client.report;
 
 import dev.craft.client.bench.Stats;
+import dev.craft.client.tune.FinalRefit;
 import dev.craft.client.tune.RoundMetrics;
 import dev.craft.client.tune.RunDirectory;
 import dev.craft.client.tune.TuneConfig;
@@ -144,7 +145,8 @@ public final class AblationReport {
                 "mean".equals(config.currentPrompt()) ? " · current mean" : "");
         TuneReport.Refit refit = report.finalRefit();
         List<Run> rows = new ArrayList<>();
-        rows.add(new Run(dataset, base + (refit == null ? "" : " · final refit cv"), report.testAccuracy(),
+        boolean refitAsked = config.settings().finalRefit() == FinalRefit.CV;
+        rows.add(new Run(dataset, base + (refitAsked ? " · final refit cv" : ""), report.testAccuracy(),
                 report.zeroShotAccuracy(), trainAccuracy, changes, refit == null ? null : refit.epochs()));
         if (refit != null && refit.loopTestAccuracy() != null) {
             rows.add(new Run(dataset, base + " · loop network (same runs)", refit.loopTestAccuracy(),

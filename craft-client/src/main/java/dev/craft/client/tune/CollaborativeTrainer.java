@@ -110,9 +110,10 @@ public final class CollaborativeTrainer {
         }
     }
 
-    /** Whether this run replaces the loop's network after the last round. */
+    /** Whether this run replaces the loop's network after the last round (not below 4 shots per class). */
     private boolean refitsAtTheEnd() {
-        return config.settings().finalRefit() == FinalRefit.CV && config.method().refines() && config.rounds() > 0;
+        return config.settings().finalRefit() == FinalRefit.CV && config.method().refines() && config.rounds() > 0
+                && CrossValidatedRefit.applicable(task.trainLabels(), k);
     }
 
     /** The network of the final prediction: the refit's (null when it chose none), else the loop's. */

@@ -38,7 +38,8 @@ class TuneEndToEndTest {
     static void start() throws Exception {
         service = ServiceProcess.start(ServiceProcess.TINY, work.resolve("service-data"),
                 "craft:craft-key-0001:100000,bbt:bbt-key-0002:100000,small:small-key-0003:100000,"
-                        + "eval:eval-key-0004:100000,bench:bench-key-0005:100000,refit:refit-key-0006:100000");
+                        + "eval:eval-key-0004:100000,bench:bench-key-0005:100000,refit:refit-key-0006:100000,"
+                        + "plus:plus-key-0007:100000");
         dataset = TinyDataset.create(work.resolve("dataset"), 3, 4, 3);
     }
 
@@ -97,9 +98,9 @@ class TuneEndToEndTest {
         Path plain = work.resolve("run-no-refit");
         Path refit = work.resolve("run-refit");
         long start = usage(key);
-        assertThat(tune(key, "craft", 80, plain).exitCode()).isZero();
+        assertThat(tune(key, "craft", 80, 4, plain).exitCode()).isZero();
         long plainCharged = usage(key) - start;
-        Cli.Outcome outcome = tune(key, "craft", 80, refit, "--final-refit", "cv");
+        Cli.Outcome outcome = tune(key, "craft", 80, 4, refit, "--final-refit", "cv");
         assertThat(outcome.exitCode()).as(outcome.err()).isZero();
         long refitCharged = usage(key) - start - plainCharged;
 
@@ -116,7 +117,7 @@ class TuneEndToEndTest {
 
         JsonNode chosen = with.get("finalRefit");
         int epochs = chosen.get("epochs").asInt();
-        // 2 shots of 3 classes: 6 samples in 4 folds
+        // 4 shots of 3 classes: 12 samples in 4 folds
         assertThat(chosen.get("folds").asInt()).isEqualTo(4);
         assertThat(fieldNames(chosen.get("cvAccuracy"))).containsExactly("0", "10", "25", "50", "100", "200", "400");
         assertThat(fieldNames(chosen.get("cvCrossEntropy"))).containsExactly("0", "10", "25", "50", "100", "200", "400");
@@ -157,7 +158,7 @@ class TuneEndToEndTest {
             }
         }
         long beforeResume = usage(key);
-        Cli.Outcome resumed = tune(key, "craft", 80, refit, "--final-refit", "cv", "--resume");
+        Cli.Outcome resumed = tune(key, "craft", 80, 4, refit, "--final-refit", "cv", "--resume");
         assertThat(resumed.exitCode()).as(resumed.err()).isZero();
         assertThat(usage(key)).isEqualTo(beforeResume);
         JsonNode again = JSON.readTree(refit.resolve("report.json").toFile());
@@ -174,9 +175,35 @@ class TuneEndToEndTest {
         }
 
         // The refit is part of the run's settings: resuming without it is refused.
-        Cli.Outcome other = tune(key, "craft", 80, refit, "--resume");
+        Cli.Outcome other = tune(key, "craft", 80, 4, refit, "--resume");
         assertThat(other.exitCode()).isNotZero();
         assertThat(other.err()).contains("final-refit: cv vs none").doesNotContain("settings (preset");
+    }
+
+    @Test
+    void craftPlusScoresPromptsByLdaAndKeepsTheLoopsNetworkBelowFourShots() throws Exception {
+        String key = "plus-key-0007";
+        Path paper = work.resolve("run-paper-2shot");
+        Path plus = work.resolve("run-plus-2shot");
+        assertThat(tune(key, "craft", 80, paper).exitCode()).isZero();
+        Cli.Outcome outcome = tune(key, "craft", 80, plus, "--preset", "craft+");
+        assertThat(outcome.exitCode()).as(outcome.err()).isZero();
+
+        JsonNode settings = JSON.readTree(plus.resolve("config.json").toFile()).get("settings");
+        assertThat(settings.get("preset").asString()).isEqualTo("craft+");
+        assertThat(settings.get("promptFitness").asString()).isEqualTo("lda");
+        assertThat(settings.get("finalRefit").asString()).isEqualTo("cv");
+        JsonNode report = JSON.readTree(plus.resolve("report.json").toFile());
+        assertThat(report.get("trainQueries").asLong()).isEqualTo(80);
+        // 2 shots per class: below the refit's 4, the loop's network stays
+        assertThat(report.get("finalRefit").isNull()).isTrue();
+        assertThat(plus.resolve("tuned/refiner.tensors")).exists();
+        // the fitness is another function of the same first candidates (same seed): the curves differ
+        List<String> paperRows = Files.readAllLines(paper.resolve("metrics.csv"));
+        List<String> plusRows = Files.readAllLines(plus.resolve("metrics.csv"));
+        assertThat(plusRows).hasSameSizeAs(paperRows);
+        assertThat(plusRows.get(1).split(",")[3]).isNotEqualTo(paperRows.get(1).split(",")[3]);
+        assertThat(Double.parseDouble(plusRows.get(1).split(",")[3])).isFinite().isPositive();
     }
 
     @Test
@@ -293,8 +320,12 @@ class TuneEndToEndTest {
     }
 
     private Cli.Outcome tune(String key, String method, long budget, Path out, String... extra) {
+        return tune(key, method, budget, 2, out, extra);
+    }
+
+    private Cli.Outcome tune(String key, String method, long budget, int shots, Path out, String... extra) {
         List<String> args = new java.util.ArrayList<>(List.of("tune", "--service", service.url().toString(),
-                "--api-key", key, "--dataset", dataset.toString(), "--shots", "2", "--seed", "7",
+                "--api-key", key, "--dataset", dataset.toString(), "--shots", Integer.toString(shots), "--seed", "7",
                 "--method", method, "--budget", Long.toString(budget), "--out", out.toString(), "--quiet",
                 "--upload-cache", work.resolve("upload-cache-" + key + ".json").toString()));
         args.addAll(List.of(extra));
