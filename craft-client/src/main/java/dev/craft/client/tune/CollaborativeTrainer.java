@@ -52,7 +52,9 @@ public final class CollaborativeTrainer {
         this.dir = dir;
         this.progress = progress;
         this.k = task.classes();
-        this.promptFitness = config.settings().promptFitness().usableFor(task.trainLabels(), k);
+        // LDA scores logits for the refinement network that decodes them; bbt has none and keeps CE.
+        this.promptFitness = config.method().refines()
+                ? config.settings().promptFitness().usableFor(task.trainLabels(), k) : PromptFitness.CE;
         this.projection = config.method().searchesPrompt()
                 ? PromptProjection.gaussian(config.promptSize(), config.settings().intrinsicDim(), config.projectionStd(),
                 config.seed())

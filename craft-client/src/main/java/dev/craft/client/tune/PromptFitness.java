@@ -18,8 +18,9 @@ public enum PromptFitness {
     /**
      * How well a linear decoder separates the classes in the candidate's logits: leave-one-out LDA
      * cross-entropy ({@link LdaSeparability}). The refinement network decodes the logits, so they
-     * need to keep the classes apart, not to be right on their own. Needs 2 shots per class; with
-     * fewer the run uses {@link #CE}.
+     * need to keep the classes apart, not to be right on their own. Used by the methods with a
+     * refinement network (pgpr, craft); bbt, which predicts with the raw logits, and runs with fewer
+     * than 2 shots per class use {@link #CE}.
      */
     LDA;
 
