@@ -98,16 +98,14 @@ public final class TuneJob {
                 queryMode.open(client, config.classSetId(), promptSize, requests), dir, progress).run();
         if (result.finalRefit() != null) {
             TuneReport.Refit refit = result.finalRefit();
-            log.accept(String.format(java.util.Locale.ROOT, "final refit: %s (cross-validated accuracy %.4f over %d folds, "
+            log.accept(String.format(Locale.ROOT, "final refit: %s (cross-validated accuracy %.4f over %d folds, "
                             + "%.1f s CPU)", refit.epochs() == 0 ? "no refinement network (0 epochs)"
                             : "a fresh refinement network trained " + refit.epochs() + " epochs",
                     refit.cvAccuracy().get(refit.epochs()), refit.folds(), refit.cpuSeconds()));
         }
         log.accept(String.format(Locale.ROOT, "rounds: %d rounds, %d training queries in %.1f s, of which test "
-                        + "evaluation %.1f s (%d evaluation queries)%s", config.rounds(), result.trainQueries(),
-                result.wallSeconds(), result.evaluationSeconds(), result.evalQueries(),
-                result.finalRefit() == null ? "" : String.format(Locale.ROOT, "; final refit: %d epochs in %.1f s CPU",
-                        result.finalRefit().epochs(), result.finalRefit().cpuSeconds())));
+                        + "evaluation %.1f s (%d evaluation queries)", config.rounds(), result.trainQueries(),
+                result.wallSeconds(), result.evaluationSeconds(), result.evalQueries()));
         if (result.replayedQueries() > 0) {
             log.accept(result.replayedQueries() + " queries of an interrupted round were answered again without charge");
         }
