@@ -140,13 +140,14 @@ public final class AblationReport {
         List<RoundMetrics> metrics = run.readMetrics();
         double trainAccuracy = metrics.isEmpty() ? Double.NaN : metrics.get(metrics.size() - 1).trainAccuracy();
         int changes = promptChangesAfter(metrics, 20);
-        String base = String.format(Locale.ROOT, "%s · %d shots · %,d queries · %s%s", config.method().id(),
-                config.shots(), config.budget(), config.settings().preset().id(),
+        String base = String.format(Locale.ROOT, "%s · %d shot%s · %,d queries · %s%s", config.method().id(),
+                config.shots(), config.shots() == 1 ? "" : "s", config.budget(), config.settings().preset().id(),
                 "mean".equals(config.currentPrompt()) ? " · current mean" : "");
         TuneReport.Refit refit = report.finalRefit();
         List<Run> rows = new ArrayList<>();
-        boolean refitAsked = config.settings().finalRefit() == FinalRefit.CV;
-        rows.add(new Run(dataset, base + (refitAsked ? " · final refit cv" : ""), report.testAccuracy(),
+        String refitLabel = !config.method().refines() ? ""
+                : config.settings().finalRefit() == FinalRefit.CV ? " · final refit cv" : " · no final refit";
+        rows.add(new Run(dataset, base + refitLabel, report.testAccuracy(),
                 report.zeroShotAccuracy(), trainAccuracy, changes, refit == null ? null : refit.epochs()));
         if (refit != null && refit.loopTestAccuracy() != null) {
             rows.add(new Run(dataset, base + " · loop network (same runs)", refit.loopTestAccuracy(),
@@ -171,6 +172,9 @@ public final class AblationReport {
     }
 
     private static String meanStd(double[] values) {
+        if (java.util.Arrays.stream(values).allMatch(Double::isNaN)) {
+            return "–";
+        }
         Stats s = Stats.of(values);
         return Fmt.pct(s.mean()) + (s.hasStd() ? " ± " + Fmt.pct(s.std()) : "") + " (" + s.n() + ")";
     }

@@ -98,9 +98,9 @@ class TuneEndToEndTest {
         Path plain = work.resolve("run-no-refit");
         Path refit = work.resolve("run-refit");
         long start = usage(key);
-        assertThat(tune(key, "craft", 80, 4, plain).exitCode()).isZero();
+        assertThat(tune(key, "craft", 80, 4, plain, "--preset", "paper").exitCode()).isZero();
         long plainCharged = usage(key) - start;
-        Cli.Outcome outcome = tune(key, "craft", 80, 4, refit, "--final-refit", "cv");
+        Cli.Outcome outcome = tune(key, "craft", 80, 4, refit, "--preset", "paper", "--final-refit", "cv");
         assertThat(outcome.exitCode()).as(outcome.err()).isZero();
         long refitCharged = usage(key) - start - plainCharged;
 
@@ -158,7 +158,7 @@ class TuneEndToEndTest {
             }
         }
         long beforeResume = usage(key);
-        Cli.Outcome resumed = tune(key, "craft", 80, 4, refit, "--final-refit", "cv", "--resume");
+        Cli.Outcome resumed = tune(key, "craft", 80, 4, refit, "--preset", "paper", "--final-refit", "cv", "--resume");
         assertThat(resumed.exitCode()).as(resumed.err()).isZero();
         assertThat(usage(key)).isEqualTo(beforeResume);
         JsonNode again = JSON.readTree(refit.resolve("report.json").toFile());
@@ -175,7 +175,7 @@ class TuneEndToEndTest {
         }
 
         // The refit is part of the run's settings: resuming without it is refused.
-        Cli.Outcome other = tune(key, "craft", 80, 4, refit, "--resume");
+        Cli.Outcome other = tune(key, "craft", 80, 4, refit, "--preset", "paper", "--resume");
         assertThat(other.exitCode()).isNotZero();
         assertThat(other.err()).contains("final-refit: cv vs none").doesNotContain("settings (preset");
     }
@@ -185,7 +185,7 @@ class TuneEndToEndTest {
         String key = "plus-key-0007";
         Path paper = work.resolve("run-paper-2shot");
         Path plus = work.resolve("run-plus-2shot");
-        assertThat(tune(key, "craft", 80, paper).exitCode()).isZero();
+        assertThat(tune(key, "craft", 80, paper, "--preset", "paper").exitCode()).isZero();
         Cli.Outcome outcome = tune(key, "craft", 80, plus, "--preset", "craft+");
         assertThat(outcome.exitCode()).as(outcome.err()).isZero();
 
