@@ -27,11 +27,6 @@ public enum FinalRefit {
     /** The value for an id such as "cv"; case does not matter. */
     @JsonCreator
     public static FinalRefit fromId(String id) {
-        for (FinalRefit value : values()) {
-            if (value.id().equalsIgnoreCase(id)) {
-                return value;
-            }
-        }
-        throw new IllegalArgumentException("unknown final refit '" + id + "'");
+        return EnumIds.fromId(FinalRefit.class, FinalRefit::id, id, "final refit");
     }
 }

@@ -48,11 +48,6 @@ public enum Method {
     /** The value for an id such as "craft"; case does not matter. */
     @JsonCreator
     public static Method fromId(String id) {
-        for (Method value : values()) {
-            if (value.id().equalsIgnoreCase(id)) {
-                return value;
-            }
-        }
-        throw new IllegalArgumentException("unknown method '" + id + "'");
+        return EnumIds.fromId(Method.class, Method::id, id, "method");
     }
 }

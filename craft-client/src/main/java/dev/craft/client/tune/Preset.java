@@ -34,12 +34,7 @@ public enum Preset {
     /** The value for an id such as "craft"; case does not matter. */
     @JsonCreator
     public static Preset fromId(String id) {
-        for (Preset value : values()) {
-            if (value.id().equalsIgnoreCase(id)) {
-                return value;
-            }
-        }
-        throw new IllegalArgumentException("unknown preset '" + id + "'");
+        return EnumIds.fromId(Preset.class, Preset::id, id, "preset");
     }
 
     /** Resolves the hyper-parameters for a dataset with {@code classes} classes. */

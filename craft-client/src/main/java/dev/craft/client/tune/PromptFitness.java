@@ -62,11 +62,6 @@ public enum PromptFitness {
     /** The value for an id such as "lda"; case does not matter. */
     @JsonCreator
     public static PromptFitness fromId(String id) {
-        for (PromptFitness value : values()) {
-            if (value.id().equalsIgnoreCase(id)) {
-                return value;
-            }
-        }
-        throw new IllegalArgumentException("unknown prompt fitness '" + id + "'");
+        return EnumIds.fromId(PromptFitness.class, PromptFitness::id, id, "prompt fitness");
     }
 }
