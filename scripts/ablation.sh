@@ -105,6 +105,6 @@ fi
 if [[ "$steps" == *,report,* ]]; then
   craft report ablation --bench "DTD-10 (bench)=$work/dtd10" --bench "MNIST (demo)=$work/mnist" \
     --bench "Fashion-MNIST (demo)=$work/fashion-mnist" \
-    --note "Measured by scripts/ablation.sh: $budget training queries per run, 16 shots unless the row says otherwise, seeds $seeds; the DTD-10 stream and the MNIST then Fashion-MNIST stream ran at once on a $(nproc)-core CPU machine, each against its own vlm-service." \
+    --note "Measured by scripts/ablation.sh: $budget training queries per run, 16 shots unless the row says otherwise, seeds $seeds; the DTD-10 stream and the MNIST then Fashion-MNIST stream ran at once on a $(nproc --all)-core CPU machine, each against its own vlm-service." \
     --out "$doc"
 fi

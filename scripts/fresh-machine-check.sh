@@ -20,7 +20,7 @@ clone="$work/main"
 summary="$work/summary.txt"
 say() { echo "$*" | tee -a "$summary"; }
 
-say "fresh-machine-check: $(date -u '+%Y-%m-%d %H:%M:%S') UTC on $(uname -n), $(nproc) cores"
+say "fresh-machine-check: $(date -u '+%Y-%m-%d %H:%M:%S') UTC on $(uname -n), $(nproc --all) cores"
 git clone --quiet "$root" "$clone"
 say "clone: $(git -C "$clone" log -1 --format='%h %s' | cut -c1-100) (uncommitted changes are not in it)"
 if [ -d "$root/../shared" ]; then
