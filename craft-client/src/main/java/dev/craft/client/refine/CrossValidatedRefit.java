@@ -116,11 +116,7 @@ public final class CrossValidatedRefit {
      * seed and lost to the loop's network). A run below the bound keeps the loop's network.
      */
     public static boolean applicable(int[] labels, int k) {
-        int[] count = new int[k];
-        for (int y : labels) {
-            count[y]++;
-        }
-        return Arrays.stream(count).allMatch(c -> c >= DEFAULT_FOLDS);
+        return ClassCounts.fewest(labels, k) >= DEFAULT_FOLDS;
     }
 
     /** {@link #fit(float[], int[], RefinerConfig, long, int, List)} with 4 folds and the default grid. */

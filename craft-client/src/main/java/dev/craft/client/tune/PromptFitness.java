@@ -2,6 +2,7 @@ package dev.craft.client.tune;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.craft.client.refine.ClassCounts;
 import dev.craft.client.refine.LdaSeparability;
 import dev.craft.client.refine.Losses;
 
@@ -39,19 +40,7 @@ public enum PromptFitness {
 
     /** This fitness where it is defined for these labels, else {@link #CE} (LDA needs 2 samples of every class). */
     public PromptFitness usableFor(int[] labels, int k) {
-        if (this != LDA) {
-            return this;
-        }
-        int[] count = new int[k];
-        for (int y : labels) {
-            count[y]++;
-        }
-        for (int c : count) {
-            if (c < 2) {
-                return CE;
-            }
-        }
-        return this;
+        return this == LDA && ClassCounts.fewest(labels, k) < 2 ? CE : this;
     }
 
     @JsonValue
