@@ -29,6 +29,7 @@ public final class ProblemTypes {
     public static final String DATASET_MODEL_MISMATCH = PREFIX + "dataset-encoded-by-other-model";
     public static final String IDEMPOTENCY_CONFLICT = PREFIX + "idempotency-key-reused";
     public static final String OVERLOADED = PREFIX + "overloaded";
+    public static final String RESERVATION_EXPIRED = PREFIX + "reservation-expired";
     public static final String INSUFFICIENT_STORAGE = PREFIX + "insufficient-storage";
     public static final String INTERNAL = PREFIX + "internal-error";
 

@@ -3,6 +3,8 @@ package dev.craft.service;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
 
 /**
  * Every {@code vlm.*} setting (see docs/operations.md). Relaxed binding gives each an environment
@@ -14,18 +16,31 @@ import java.nio.file.Path;
  * @param model       which bundle to serve and how
  * @param limits      request limits
  * @param compute     concurrency of model work
- * @param storage     disk safety margins
+ * @param storage     where image features live, disk safety margins
+ * @param store       where metadata, the ledger and quota reservations live: {@code h2} (the embedded file
+ *                    {@code <data-dir>/db}, one replica) or {@code postgres} ({@code spring.datasource.*},
+ *                    shared by replicas)
+ * @param metering    quota reservations across replicas
  */
 @ConfigurationProperties("vlm")
 public record VlmProperties(Path dataDir, String apiKeys, Path apiKeysFile, Model model, Limits limits,
-                            Compute compute, Storage storage) {
+                            Compute compute, Storage storage, String store, Metering metering) {
+
+    public static final String STORE_H2 = "h2";
+    public static final String STORE_POSTGRES = "postgres";
 
     public VlmProperties {
         dataDir = dataDir == null ? Path.of("data") : dataDir;
+        store = store == null || store.isBlank() ? STORE_H2 : store.strip().toLowerCase(Locale.ROOT);
+        if (!store.equals(STORE_H2) && !store.equals(STORE_POSTGRES)) {
+            throw new IllegalArgumentException("vlm.store must be '" + STORE_H2 + "' (embedded, one replica) or '"
+                    + STORE_POSTGRES + "' (spring.datasource.*, several replicas), not '" + store + "'");
+        }
+        metering = metering == null ? new Metering(null) : metering;
         model = model == null ? new Model(null, null, null, null, null, null, null) : model;
         limits = limits == null ? new Limits(0, 0, 0, 0, 0, 0, 0, 0, 0, 0) : limits;
         compute = compute == null ? new Compute(0, 0, 0, 0, 0, 0) : compute;
-        storage = storage == null ? new Storage(0) : storage;
+        storage = (storage == null ? new Storage(0, null, null) : storage).withDefaults(dataDir, usesPostgres(store));
         long largestAnswer = limits.maxLogitsPerRequest() * Float.BYTES;
         if (largestAnswer > compute.answerMemoryBytes()) {
             throw new IllegalArgumentException("vlm.compute.answer-memory-mb (" + compute.answerMemoryMb()
@@ -110,13 +125,45 @@ public record VlmProperties(Path dataDir, String apiKeys, Path apiKeysFile, Mode
         }
     }
 
+    /** True when metadata and the ledger are in PostgreSQL, shared with other replicas. */
+    public boolean usesPostgres() {
+        return usesPostgres(store);
+    }
+
+    private static boolean usesPostgres(String store) {
+        return STORE_POSTGRES.equals(store);
+    }
+
     /**
-     * @param minFreeBytes an upload is refused (507) when storing it would leave less free space than
-     *                     this on the data dir's file system, so the database and ledger can still be written
+     * @param minFreeBytes   an upload is refused (507) when storing it would leave less free space than
+     *                       this on the features dir's file system, so the database and ledger can still be written
+     * @param featuresDir    where the image feature files live; replicas share one directory; empty =
+     *                       {@code <data-dir>/datasets}
+     * @param orphanMinAge   a feature or temporary file without a dataset row is removed at start only when it is
+     *                       older than this (another replica may be writing it); empty = 0 with h2, 1h with postgres
      */
-    public record Storage(long minFreeBytes) {
+    public record Storage(long minFreeBytes, Path featuresDir, Duration orphanMinAge) {
         public Storage {
             minFreeBytes = minFreeBytes > 0 ? minFreeBytes : 256L << 20;
+            if (orphanMinAge != null && orphanMinAge.isNegative()) {
+                throw new IllegalArgumentException("vlm.storage.orphan-min-age must not be negative, got " + orphanMinAge);
+            }
+        }
+
+        Storage withDefaults(Path dataDir, boolean shared) {
+            return new Storage(minFreeBytes, featuresDir == null ? dataDir.resolve("datasets") : featuresDir,
+                    orphanMinAge != null ? orphanMinAge : shared ? Duration.ofHours(1) : Duration.ZERO);
+        }
+    }
+
+    /**
+     * @param reservationTimeout a replica renews its in-flight quota reservations every quarter of this; one not
+     *                           renewed for this long (its replica died) is released by any replica; default 2m
+     */
+    public record Metering(Duration reservationTimeout) {
+        public Metering {
+            reservationTimeout = reservationTimeout == null || reservationTimeout.isNegative()
+                    || reservationTimeout.isZero() ? Duration.ofMinutes(2) : reservationTimeout;
         }
     }
 

@@ -98,6 +98,8 @@ public class DatasetService {
 
     /** Normalised image features [N, E] of a dataset the tenant owns; 404 for any other id. */
     public DatasetFeatures features(Tenant tenant, String id) {
+        // The database first, never the cache: a dataset deleted through another replica is a 404 here even while
+        // its features are still cached; one uploaded through another replica is read from the shared store.
         // Only the model id: the file names (a JSON list of up to 20,000 names) are not needed per predict.
         String encodedBy = repository.modelId(tenant.name(), requireId(id))
                 .orElseThrow(() -> ApiException.notFound("dataset", id));

@@ -1,102 +1,30 @@
 package dev.craft.service.dataset;
 
 import dev.craft.api.Tensor;
-import dev.craft.api.TensorCodec;
-import dev.craft.service.VlmProperties;
-import org.springframework.stereotype.Component;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Set;
 
 /**
- * Image features of each dataset as one file {@code <data-dir>/datasets/<id>.features} in the CRFT
- * tensor format [N, E]. Written to a temporary file, forced to disk and renamed atomically, so a
- * crash never leaves a half-written dataset behind.
+ * The image features of each dataset, [N, E], written once by the replica that received the upload and read by
+ * every replica. A write is all or nothing: a reader never sees half of one.
  */
-@Component
-public class FeatureStore {
-
-    private static final String SUFFIX = ".features";
-    private static final String TMP_SUFFIX = ".tmp";
-
-    private final Path dir;
-    private final long minFreeBytes;
-
-    public FeatureStore(VlmProperties properties) {
-        this.dir = properties.dataDir().resolve("datasets");
-        this.minFreeBytes = properties.storage().minFreeBytes();
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + dir, e);
-        }
-    }
+public interface FeatureStore {
 
     /**
-     * @throws IOException when the disk is too full (the data dir's file system would keep less than
-     *                     vlm.storage.min-free-bytes) or the write fails; nothing is left behind
+     * @throws IOException when the store is too full or the write fails; nothing is left behind
      */
-    public void write(String id, Tensor features) throws IOException {
-        long needed = TensorCodec.encodedBytes(features.shape());
-        long free = Files.getFileStore(dir).getUsableSpace();
-        if (free - needed < minFreeBytes) {
-            throw new IOException("not enough free disk space: storing " + needed + " bytes would leave "
-                    + Math.max(0, free - needed) + " bytes free in the data dir, below vlm.storage.min-free-bytes ("
-                    + minFreeBytes + ")");
-        }
-        Path tmp = dir.resolve(id + TMP_SUFFIX);
-        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
-            TensorCodec.write(features, out);
-            out.flush();
-            channel.force(true);
-        } catch (IOException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
-        Files.move(tmp, fileOf(id), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
+    void write(String id, Tensor features) throws IOException;
 
-    public Tensor read(String id) throws IOException {
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(fileOf(id)), 1 << 16)) {
-            return TensorCodec.read(in, Integer.MAX_VALUE - 8);
-        }
-    }
+    Tensor read(String id) throws IOException;
 
-    public void delete(String id) throws IOException {
-        Files.deleteIfExists(fileOf(id));
-    }
+    void delete(String id) throws IOException;
 
-    /** Removes temporary files and feature files whose dataset is not in the database. */
-    public int removeOrphans(Set<String> knownIds) throws IOException {
-        int removed = 0;
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-            for (Path file : files) {
-                String name = file.getFileName().toString();
-                boolean orphan = name.endsWith(TMP_SUFFIX)
-                        || name.endsWith(SUFFIX) && !knownIds.contains(name.substring(0, name.length() - SUFFIX.length()));
-                if (orphan && Files.deleteIfExists(file)) {
-                    removed++;
-                }
-            }
-        }
-        return removed;
-    }
-
-    private Path fileOf(String id) {
-        return dir.resolve(id + SUFFIX);
-    }
+    /**
+     * Removes unfinished writes and the features of datasets not in {@code knownIds}, once they are older than
+     * {@code vlm.storage.orphan-min-age} (younger ones may belong to an upload in progress on another replica).
+     *
+     * @return how many were removed
+     */
+    int removeOrphans(Set<String> knownIds) throws IOException;
 }

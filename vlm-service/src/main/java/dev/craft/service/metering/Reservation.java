@@ -1,19 +1,21 @@
 package dev.craft.service.metering;
 
+import dev.craft.service.auth.Tenant;
+
 /** Quota held for one request until it is committed (charged) or closed (released). */
 public final class Reservation implements AutoCloseable {
 
     private final QuotaLedger ledger;
-    private final TenantAccount account;
+    private final Tenant tenant;
     private final String endpoint;
-    private final long queries;
+    private final HeldReservation held;
     private boolean settled;
 
-    Reservation(QuotaLedger ledger, TenantAccount account, String endpoint, long queries) {
+    Reservation(QuotaLedger ledger, Tenant tenant, String endpoint, HeldReservation held) {
         this.ledger = ledger;
-        this.account = account;
+        this.tenant = tenant;
         this.endpoint = endpoint;
-        this.queries = queries;
+        this.held = held;
     }
 
     /**
@@ -26,19 +28,14 @@ public final class Reservation implements AutoCloseable {
             throw new IllegalStateException("reservation already settled");
         }
         settled = true;
-        if (!ledger.record(account, endpoint, queries, idempotencyKey, requestDigest)) {
-            account.release(queries);
-            return new Charge(0, account.charged(), account.remaining());
-        }
-        long total = account.commit(queries);
-        return new Charge(queries, total, account.remaining());
+        return ledger.commit(tenant, endpoint, held, idempotencyKey, requestDigest);
     }
 
     @Override
     public void close() {
         if (!settled) {
             settled = true;
-            account.release(queries);
+            ledger.release(held);
         }
     }
 }

@@ -19,7 +19,7 @@ class TenantDirectoryTest {
     Path dir;
 
     private static TenantDirectory directory(String keys, Path file) {
-        return new TenantDirectory(new VlmProperties(null, keys, file, null, null, null, null));
+        return new TenantDirectory(new VlmProperties(null, keys, file, null, null, null, null, null, null));
     }
 
     @Test

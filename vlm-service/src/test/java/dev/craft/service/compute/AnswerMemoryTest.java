@@ -18,7 +18,7 @@ class AnswerMemoryTest {
 
     private static VlmProperties properties(int answerMemoryMb, long maxLogits) {
         return new VlmProperties(null, null, null, null, new VlmProperties.Limits(0, 0, 0, 0, 0, 0, 0, maxLogits, 0, 0),
-                new VlmProperties.Compute(0, 0, 0, 0, 0, answerMemoryMb), null);
+                new VlmProperties.Compute(0, 0, 0, 0, 0, answerMemoryMb), null, null, null);
     }
 
     private double gauge() {
@@ -47,7 +47,7 @@ class AnswerMemoryTest {
 
     @Test
     void byDefaultFourOfTheLargestAnswersFit() {
-        VlmProperties defaults = new VlmProperties(null, null, null, null, null, null, null);
+        VlmProperties defaults = new VlmProperties(null, null, null, null, null, null, null, null, null);
         long largestAnswer = defaults.limits().maxLogitsPerRequest() * Float.BYTES;
         assertThat(defaults.compute().answerMemoryBytes()).isEqualTo(1024 * MIB);
         assertThat(defaults.compute().answerMemoryBytes() / largestAnswer).isEqualTo(4);

@@ -95,7 +95,7 @@ public final class BundleReference {
         int p = shape("prompts")[0];
         int b = shape("pixels")[0];
         float[] images = model.encodeImages(values("pixels"), b);
-        VlmProperties properties = new VlmProperties(null, null, null, null, null, null, null);
+        VlmProperties properties = new VlmProperties(null, null, null, null, null, null, null, null, null);
         float[] logits;
         try (ComputedLogits computed = new LogitsComputer(model, properties,
                 new AnswerMemory(properties, new SimpleMeterRegistry())).logits(images, b, classes, values("prompts"), p)) {

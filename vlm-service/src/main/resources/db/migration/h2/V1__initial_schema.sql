@@ -1,5 +1,6 @@
--- Embedded H2 database in the data dir (see docs/operations.md). Idempotent: runs at every start.
-CREATE TABLE IF NOT EXISTS query_charge (
+-- The schema that schema.sql created until the schema had migrations; H2 files it created are baselined at
+-- this version (see DatabaseConfiguration).
+CREATE TABLE query_charge (
     id              BIGINT AUTO_INCREMENT PRIMARY KEY,
     tenant          VARCHAR(64)  NOT NULL,
     endpoint        VARCHAR(32)  NOT NULL,
@@ -9,9 +10,9 @@ CREATE TABLE IF NOT EXISTS query_charge (
     charged_at      TIMESTAMP WITH TIME ZONE NOT NULL,
     CONSTRAINT uq_charge_idempotency UNIQUE (tenant, idempotency_key)
 );
-CREATE INDEX IF NOT EXISTS ix_charge_tenant ON query_charge (tenant);
+CREATE INDEX ix_charge_tenant ON query_charge (tenant);
 
-CREATE TABLE IF NOT EXISTS dataset (
+CREATE TABLE dataset (
     id          VARCHAR(40)  PRIMARY KEY,
     tenant      VARCHAR(64)  NOT NULL,
     model_id    VARCHAR(128) NOT NULL,
@@ -20,13 +21,13 @@ CREATE TABLE IF NOT EXISTS dataset (
     file_names  CLOB         NOT NULL,
     created_at  TIMESTAMP WITH TIME ZONE NOT NULL
 );
-CREATE INDEX IF NOT EXISTS ix_dataset_tenant ON dataset (tenant);
+CREATE INDEX ix_dataset_tenant ON dataset (tenant);
 
-CREATE TABLE IF NOT EXISTS class_set (
+CREATE TABLE class_set (
     id          VARCHAR(40)   PRIMARY KEY,
     tenant      VARCHAR(64)   NOT NULL,
     template    VARCHAR(2000) NOT NULL,
     class_names CLOB          NOT NULL,
     created_at  TIMESTAMP WITH TIME ZONE NOT NULL
 );
-CREATE INDEX IF NOT EXISTS ix_class_set_tenant ON class_set (tenant);
+CREATE INDEX ix_class_set_tenant ON class_set (tenant);
