@@ -29,6 +29,7 @@ fi
 
 step "lint docker-compose.yml (docker-compose v1 config -q; dclint against the Compose spec)"
 docker-compose -f docker-compose.yml config -q
+docker-compose -f docker-compose.yml --profile replicas config -q
 "$dclint" -c deploy/compose/dclintrc.json --max-warnings 0 docker-compose.yml
 
 step "check the Prometheus configuration and unit-test the alert rules (promtool)"
@@ -38,8 +39,9 @@ promtool test rules deploy/prometheus/tests/vlm-alerts.test.yml
 # The Kubernetes manifests are validated by DeploymentFilesTest (YAML syntax, required fields,
 # references) during mvn verify; kustomize, where kubectl exists, also builds the set.
 if command -v kubectl >/dev/null 2>&1; then
-  step "kubectl kustomize deploy/k8s"
+  step "kubectl kustomize deploy/k8s and deploy/k8s-single-h2"
   kubectl kustomize deploy/k8s >/dev/null
+  kubectl kustomize deploy/k8s-single-h2 >/dev/null
 fi
 
 # libtorch (DJL) runs 5-10x slower with 2 intra-op threads on 2-core machines.

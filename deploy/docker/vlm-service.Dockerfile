@@ -46,8 +46,8 @@ RUN bash /opt/setup/scripts/setup.sh image \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 vlm \
  && useradd --system --uid 10001 --gid vlm --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin vlm \
- && mkdir -p /opt/vlm /var/lib/vlm /models \
- && chown vlm:vlm /var/lib/vlm
+ && mkdir -p /opt/vlm /var/lib/vlm /var/lib/vlm-features /models \
+ && chown vlm:vlm /var/lib/vlm /var/lib/vlm-features
 COPY --from=build /vlm-service.jar /opt/vlm/vlm-service.jar
 ENV DJL_CACHE_DIR=/opt/vlm/djl-cache \
     VLM_DATA_DIR=/var/lib/vlm \
@@ -130,8 +130,8 @@ RUN bash /opt/setup/scripts/setup.sh image \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 vlm \
  && useradd --system --uid 10001 --gid vlm --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin vlm \
- && mkdir -p /opt/vlm /var/lib/vlm /models \
- && chown vlm:vlm /var/lib/vlm
+ && mkdir -p /opt/vlm /var/lib/vlm /var/lib/vlm-features /models \
+ && chown vlm:vlm /var/lib/vlm /var/lib/vlm-features
 COPY --from=libtorch-cuda /opt/libtorch /opt/vlm/libtorch
 COPY --from=build /vlm-service.jar /opt/vlm/vlm-service.jar
 ENV PYTORCH_LIBRARY_PATH=/opt/vlm/libtorch \
