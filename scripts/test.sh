@@ -2,8 +2,9 @@
 # The README's test command, and what CI runs (.ci/run calls it): installs the system packages of
 # group "test" in deploy/deps/packages.txt (scripts/setup.sh), checks the package list against the
 # Python tools' imports, lints the deployment files, runs the Python tool checks, builds the demo
-# and bench model bundles (at once when up to date, in ${CRAFT_CACHE:-~/.cache/craft}), then runs
-# the whole Maven suite. Each step is printed with its elapsed time.
+# and bench model bundles (at once when up to date, in ${CRAFT_CACHE:-~/.cache/craft}), starts a
+# throwaway PostgreSQL (scripts/test-postgres.sh), then runs the whole Maven suite. Each step is
+# printed with its elapsed time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -66,6 +67,12 @@ if [[ -d ../shared/assets ]]; then
 else
   step "../shared/assets absent: no bench bundle (its tests are skipped)"
 fi
+
+# The store and two-replica tests run against a real PostgreSQL: a throwaway cluster, stopped on exit.
+step "start a throwaway PostgreSQL (scripts/test-postgres.sh start)"
+trap 'bash scripts/test-postgres.sh stop' EXIT
+VLM_TEST_POSTGRES_URL=$(bash scripts/test-postgres.sh start)
+export VLM_TEST_POSTGRES_URL
 
 step "the Maven suite (mvn -B -ntp verify)"
 mvn -B -ntp verify
