@@ -5,7 +5,6 @@ import tools.jackson.databind.json.JsonMapper;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -17,7 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * A real Prometheus server (Debian's package {@code prometheus}) in its own process on a free
@@ -64,6 +63,12 @@ public final class PrometheusServer implements AutoCloseable {
     /** Starts Prometheus scraping {@code target}'s /actuator/prometheus every second (job "vlm-service"). */
     public static PrometheusServer start(Path binary, Path dir, URI target, List<Path> ruleFiles)
             throws IOException, InterruptedException {
+        return start(binary, dir, List.of(target), ruleFiles);
+    }
+
+    /** As above with several targets in the job, one instance each (the replicas of the service). */
+    public static PrometheusServer start(Path binary, Path dir, List<URI> targets, List<Path> ruleFiles)
+            throws IOException, InterruptedException {
         Files.createDirectories(dir);
         StringBuilder config = new StringBuilder("""
                 global:
@@ -79,11 +84,12 @@ public final class PrometheusServer implements AutoCloseable {
                   - job_name: vlm-service
                     metrics_path: /actuator/prometheus
                     static_configs:
-                      - targets: ["%s"]
-                """.formatted(target.getHost() + ":" + target.getPort()));
+                      - targets: [%s]
+                """.formatted(targets.stream().map(t -> "\"" + t.getHost() + ":" + t.getPort() + "\"")
+                .collect(Collectors.joining(", "))));
         Path configFile = dir.resolve("prometheus.yml");
         Files.writeString(configFile, config);
-        int port = freePort();
+        int port = LocalProcesses.freePort();
         Path log = dir.resolve("prometheus.log");
         Process process = new ProcessBuilder(binary.toString(), "--config.file=" + configFile,
                 "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port,
@@ -148,22 +154,9 @@ public final class PrometheusServer implements AutoCloseable {
         throw new IllegalStateException("prometheus was not ready within " + timeout + ":\n" + log());
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        LocalProcesses.stop(process);
     }
 }

@@ -1,7 +1,6 @@
 package dev.craft.client.testsupport;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The real service, started from its runnable jar as a separate process on a free loopback port
@@ -22,12 +22,14 @@ public final class ServiceProcess implements AutoCloseable {
     public static final Path JAR = Path.of("../vlm-service/target/vlm-service.jar").toAbsolutePath().normalize();
 
     private final List<String> command;
+    private final Map<String, String> environment;
     private final int port;
     private final Path log;
     private Process process;
 
-    private ServiceProcess(List<String> command, int port, Path log) {
+    private ServiceProcess(List<String> command, Map<String, String> environment, int port, Path log) {
         this.command = command;
+        this.environment = environment;
         this.port = port;
         this.log = log;
     }
@@ -41,17 +43,23 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public static ServiceProcess start(String bundle, Path dataDir, String apiKeys, String... extraArgs)
             throws IOException, InterruptedException {
+        return start(bundle, dataDir, apiKeys, Map.of(), extraArgs);
+    }
+
+    /** As above with environment variables of its own (HOSTNAME names a replica, as a pod name does). */
+    public static ServiceProcess start(String bundle, Path dataDir, String apiKeys, Map<String, String> environment,
+                                       String... extraArgs) throws IOException, InterruptedException {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException("the service jar " + JAR + " is missing: build it first "
                     + "(mvn -B -ntp verify from the project root builds it before these tests)");
         }
-        int port = freePort();
+        int port = LocalProcesses.freePort();
         Path log = Files.createTempFile("vlm-service-", ".log");
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx1g", "-jar", JAR.toString(),
                 "--server.port=" + port, "--server.address=127.0.0.1", "--vlm.data-dir=" + dataDir,
                 "--vlm.model.bundle=" + bundle, "--vlm.api-keys=" + apiKeys));
         command.addAll(List.of(extraArgs));
-        ServiceProcess service = new ServiceProcess(command, port, log);
+        ServiceProcess service = new ServiceProcess(command, environment, port, log);
         service.launch();
         return service;
     }
@@ -60,6 +68,7 @@ public final class ServiceProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put("OMP_NUM_THREADS", "1");
+        builder.environment().putAll(environment);
         process = builder.start();
         awaitHealthy(Duration.ofSeconds(120));
     }
@@ -117,11 +126,6 @@ public final class ServiceProcess implements AutoCloseable {
         throw new IllegalStateException("the service did not become healthy within " + timeout + ":\n" + Files.readString(log));
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
     public static String javaBinary() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -129,14 +133,6 @@ public final class ServiceProcess implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        LocalProcesses.stop(process);
     }
 }
