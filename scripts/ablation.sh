@@ -13,11 +13,14 @@
 #   craft-plus    craft and pgpr with --preset craft+ (LDA prompt fitness, final refit); pgpr is craft+
 #                 without the consistency terms
 #   craft-plus-norefit  craft with --preset craft+ --final-refit none (the LDA fitness alone)
+#   craft-plus-kl craft with --preset craft+ --kl-weight 1 --kl-cutoff 1: consistency terms 10x the paper's
+#                 weight (0.1/K at K = 10), the refinement's term on for the whole run
 #   few-shot      zs, craft --preset paper --final-refit cv and craft --preset craft+ at 1 and 2 shots
 # and, on Fashion-MNIST (demo bundle; the vocabulary it was aligned on, so zero-shot is high), the check
 # on a third dataset: bbt, pr and craft with --preset paper --final-refit cv, craft with --preset craft+.
 # Environment [defaults]: BUDGET [2000], SEEDS [1,2,3], WORK [target/ablation], DOC [docs/ablation.md],
-# PORT [18610; MNIST PORT+1], STEPS [runs,report].
+# PORT [18610; MNIST PORT+1], STEPS [runs,report], VARIANTS [all: the names above, comma-separated;
+# fashion-mnist for the third dataset's runs].
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -30,6 +33,9 @@ work="${WORK:-$root/target/ablation}"
 doc="${DOC:-$root/docs/ablation.md}"
 port="${PORT:-18610}"
 steps=",${STEPS:-runs,report},"
+variants=",${VARIANTS:-paper-refit,reference-refit,craft-plus,craft-plus-kl,craft-plus-norefit,few-shot,fashion-mnist},"
+# wanted VARIANT: whether VARIANTS names it
+wanted() { [[ "$variants" == *,$1,* ]]; }
 key="ablation-key-0001"
 cache="${CRAFT_CACHE:-$HOME/.cache/craft}"
 log() { echo "ablation: $*" >&2; }
@@ -63,22 +69,37 @@ stream() {
   local base=(--quiet --resume --service "$service" --api-key "$key" --seeds "$seeds" --budget "$budget")
   local common=("${base[@]}" "$@")
   export CRAFT_HOME="$work/craft-home-$name"
-  log "$name: paper-refit"
-  craft bench "${common[@]}" --methods bbt,pr,pgpr,craft --shots 16 --preset paper --final-refit cv \
-    --out "$work/$name/paper-refit"
-  log "$name: reference-refit"
-  craft bench "${common[@]}" --methods craft --shots 16 --preset reference --final-refit cv \
-    --out "$work/$name/reference-refit"
-  log "$name: craft-plus"
-  craft bench "${common[@]}" --methods craft,pgpr --shots 16 --preset craft+ --out "$work/$name/craft-plus"
-  log "$name: craft-plus-norefit"
-  craft bench "${common[@]}" --methods craft --shots 16 --preset craft+ --final-refit none \
-    --out "$work/$name/craft-plus-norefit"
-  log "$name: few-shot"
-  craft bench "${common[@]}" --methods zs,craft --shots 1,2 --preset paper --final-refit cv \
-    --out "$work/$name/few-shot"
-  craft bench "${common[@]}" --methods craft --shots 1,2 --preset craft+ --out "$work/$name/few-shot-craft-plus"
-  if [[ "$name" == mnist ]]; then
+  if wanted paper-refit; then
+    log "$name: paper-refit"
+    craft bench "${common[@]}" --methods bbt,pr,pgpr,craft --shots 16 --preset paper --final-refit cv \
+      --out "$work/$name/paper-refit"
+  fi
+  if wanted reference-refit; then
+    log "$name: reference-refit"
+    craft bench "${common[@]}" --methods craft --shots 16 --preset reference --final-refit cv \
+      --out "$work/$name/reference-refit"
+  fi
+  if wanted craft-plus; then
+    log "$name: craft-plus"
+    craft bench "${common[@]}" --methods craft,pgpr --shots 16 --preset craft+ --out "$work/$name/craft-plus"
+  fi
+  if wanted craft-plus-kl; then
+    log "$name: craft-plus-kl"
+    craft bench "${common[@]}" --methods craft --shots 16 --preset craft+ --kl-weight 1 --kl-cutoff 1 \
+      --out "$work/$name/craft-plus-kl"
+  fi
+  if wanted craft-plus-norefit; then
+    log "$name: craft-plus-norefit"
+    craft bench "${common[@]}" --methods craft --shots 16 --preset craft+ --final-refit none \
+      --out "$work/$name/craft-plus-norefit"
+  fi
+  if wanted few-shot; then
+    log "$name: few-shot"
+    craft bench "${common[@]}" --methods zs,craft --shots 1,2 --preset paper --final-refit cv \
+      --out "$work/$name/few-shot"
+    craft bench "${common[@]}" --methods craft --shots 1,2 --preset craft+ --out "$work/$name/few-shot-craft-plus"
+  fi
+  if [[ "$name" == mnist ]] && wanted fashion-mnist; then
     # the third dataset, on the same (demo) service
     local fashion=(--dataset "$cache/datasets/fashion-mnist")
     log "fashion-mnist"

@@ -8,6 +8,7 @@ import dev.craft.client.bench.BudgetRule;
 import dev.craft.client.bench.CellAction;
 import dev.craft.client.bench.Reports;
 import dev.craft.client.io.AtomicFiles;
+import dev.craft.client.tune.ConsistencyOverride;
 import dev.craft.client.tune.FinalRefit;
 import dev.craft.client.tune.Preset;
 import dev.craft.client.tune.TuneException;
@@ -71,6 +72,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Mixin
     FinalRefitOption finalRefit;
 
+    @Mixin
+    ConsistencyOption consistency;
+
     @Option(names = "--eval-every", defaultValue = "0",
             description = "Evaluate on the test set every R rounds, for craft plot queries (0: only at the end).")
     int evalEvery;
@@ -89,6 +93,7 @@ public final class BenchCommand implements Callable<Integer> {
         BenchGrid grid = BenchGrid.parse(methods, shots, seeds);
         Preset presetValue = preset.value();
         FinalRefit finalRefitValue = finalRefit.value();
+        ConsistencyOverride consistencyValue = consistency.value();
         if (evalEvery < 0) {
             throw new IllegalArgumentException("--eval-every must not be negative");
         }
@@ -103,7 +108,7 @@ public final class BenchCommand implements Callable<Integer> {
             TuneRequest request = new TuneRequest(serviceUrl, apiKey, data.dataset(), data.split(), cell.shots(), cell.seed(),
                     cell.method(), step.budget(), step.runDir(), evalEvery, presetValue, "best",
                     step.action() == CellAction.RESUME, null, null, false, data.uploadCacheFile(),
-                    service.retryPolicy(), finalRefitValue);
+                    service.retryPolicy(), finalRefitValue, consistencyValue);
             TuneJob.validate(request);
             requests.add(request);
         }

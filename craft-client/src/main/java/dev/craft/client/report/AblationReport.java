@@ -2,10 +2,12 @@ package dev.craft.client.report;
 
 import dev.craft.client.bench.Stats;
 import dev.craft.client.tune.FinalRefit;
+import dev.craft.client.tune.Method;
 import dev.craft.client.tune.RoundMetrics;
 import dev.craft.client.tune.RunDirectory;
 import dev.craft.client.tune.TuneConfig;
 import dev.craft.client.tune.TuneReport;
+import dev.craft.client.tune.TuneSettings;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -132,6 +134,16 @@ public final class AblationReport {
         }
     }
 
+    /** " · KL w=…, n=…" when a craft run's consistency terms differ from its preset's (--kl-weight, --kl-cutoff). */
+    private static String consistencyLabel(TuneConfig config) {
+        TuneSettings own = config.settings();
+        TuneSettings preset = own.preset().settings(config.profile(), config.classNames().size());
+        boolean overridden = own.lambdaKl() != preset.lambdaKl() || own.betaKl() != preset.betaKl()
+                || own.klCutoffDivisor() != preset.klCutoffDivisor();
+        return config.method() == Method.CRAFT && overridden
+                ? String.format(Locale.ROOT, " · KL w=%s, n=%d", Fmt.number(own.lambdaKl()), own.klCutoffDivisor()) : "";
+    }
+
     /** The run's row, and with a final refit also the loop network's row from the same run. */
     static List<Run> read(String dataset, Path dir) throws IOException {
         RunDirectory run = RunDirectory.open(dir);
@@ -140,9 +152,9 @@ public final class AblationReport {
         List<RoundMetrics> metrics = run.readMetrics();
         double trainAccuracy = metrics.isEmpty() ? Double.NaN : metrics.get(metrics.size() - 1).trainAccuracy();
         int changes = promptChangesAfter(metrics, 20);
-        String base = String.format(Locale.ROOT, "%s · %d shot%s · %,d queries · %s%s", config.method().id(),
+        String base = String.format(Locale.ROOT, "%s · %d shot%s · %,d queries · %s%s%s", config.method().id(),
                 config.shots(), config.shots() == 1 ? "" : "s", config.budget(), config.settings().preset().id(),
-                "mean".equals(config.currentPrompt()) ? " · current mean" : "");
+                consistencyLabel(config), "mean".equals(config.currentPrompt()) ? " · current mean" : "");
         TuneReport.Refit refit = report.finalRefit();
         List<Run> rows = new ArrayList<>();
         String refitLabel = !config.method().refines() ? ""

@@ -170,6 +170,7 @@ public final class TuneJob {
         if (request.finalRefit() != null) {
             settings = settings.withFinalRefit(request.finalRefit());
         }
+        settings = request.consistency().applyTo(settings);
         Path given = request.split() != null ? request.split() : request.dataset();
         String dataset = given.toAbsolutePath().normalize().toString();
         return new TuneConfig(UUID.randomUUID().toString(), request.method(), dataset, profile, request.shots(),

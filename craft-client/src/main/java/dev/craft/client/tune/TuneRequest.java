@@ -14,9 +14,16 @@ import java.nio.file.Path;
  * @param uploadCache where dataset ids are cached by content hash
  * @param retry       how failed calls to the service are repeated
  * @param finalRefit  null = the preset's choice
+ * @param consistency the KL terms' weight and cutoff over the preset's
  */
 public record TuneRequest(URI service, String apiKey, Path dataset, Path split, int shots, long seed, Method method,
                           long budget, Path out, int evalEvery, Preset preset, String currentPrompt, boolean resume,
                           String template, Boolean residual, boolean linear, Path uploadCache, RetryPolicy retry,
-                          FinalRefit finalRefit) {
+                          FinalRefit finalRefit, ConsistencyOverride consistency) {
+
+    public TuneRequest {
+        if (consistency == null) {
+            consistency = ConsistencyOverride.NONE;
+        }
+    }
 }

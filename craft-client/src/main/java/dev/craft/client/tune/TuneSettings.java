@@ -52,6 +52,11 @@ public record TuneSettings(Preset preset, int intrinsicDim, int popsize, double 
                 lambdaKl, betaKl, klCutoffDivisor, refiner, newFinalRefit, promptFitness);
     }
 
+    public TuneSettings withConsistency(double newLambdaKl, double newBetaKl, int newKlCutoffDivisor) {
+        return new TuneSettings(preset, intrinsicDim, popsize, sigma0, bound, projectionRule, projectionValue,
+                newLambdaKl, newBetaKl, newKlCutoffDivisor, refiner, finalRefit, promptFitness);
+    }
+
     /** The projection's standard deviation given the served model's token-embedding std. */
     public double projectionStd(double tokenEmbeddingStd) {
         return projectionRule == Preset.ProjectionRule.BBT

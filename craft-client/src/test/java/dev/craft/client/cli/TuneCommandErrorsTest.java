@@ -51,6 +51,13 @@ class TuneCommandErrorsTest {
     }
 
     @Test
+    void consistencyWeightAndCutoffOutOfRange() {
+        Path dataset = TinyDataset.create(work.resolve("ds"), 2, 2, 1);
+        assertOneLineError(tune("--dataset", dataset.toString(), "--kl-weight", "-0.5"), "--kl-weight must be a finite number >= 0");
+        assertOneLineError(tune("--dataset", dataset.toString(), "--kl-cutoff", "0"), "--kl-cutoff must be at least 1");
+    }
+
+    @Test
     void unknownFinalRefit() {
         Path dataset = TinyDataset.create(work.resolve("ds"), 2, 2, 1);
         assertOneLineError(tune("--dataset", dataset.toString(), "--final-refit", "always"),

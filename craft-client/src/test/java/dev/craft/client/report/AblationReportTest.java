@@ -9,6 +9,7 @@ import dev.craft.client.tune.RoundMetrics;
 import dev.craft.client.tune.RunDirectory;
 import dev.craft.client.tune.TuneConfig;
 import dev.craft.client.tune.TuneReport;
+import dev.craft.client.tune.TuneSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,6 +55,23 @@ class AblationReportTest {
     }
 
     @Test
+    void aCraftRunWithOtherConsistencyTermsThanItsPresetsIsAVariantOfItsOwn() throws Exception {
+        Path bench = temp.resolve("kl");
+        TuneSettings paper = Preset.PAPER.settings(DatasetProfile.OTHER, CLASSES.size());
+        run(bench.resolve("craft-default"), Method.CRAFT, 1, paper, 0.60, Double.NaN, new int[] {1, 1, 1, 1, 1});
+        run(bench.resolve("craft-strong-kl"), Method.CRAFT, 1, paper.withConsistency(1.0, 1.0, 1), 0.70, Double.NaN,
+                new int[] {1, 1, 1, 1, 1});
+        Path out = temp.resolve("kl.md");
+
+        Cli.Outcome outcome = Cli.run("report", "ablation", "--bench", "DTD-10=" + bench, "--out", out.toString());
+
+        assertThat(outcome.exitCode()).as(outcome.err()).isZero();
+        String page = Files.readString(out);
+        assertThat(page).contains("| craft · 16 shots · 2,000 queries · paper · no final refit | 60.00 (1) |");
+        assertThat(page).contains("| craft · 16 shots · 2,000 queries · paper · KL w=1, n=1 · no final refit | 70.00 (1) |");
+    }
+
+    @Test
     void aFolderWithoutFinishedRunsIsAnError() throws IOException {
         Files.createDirectories(temp.resolve("empty"));
         Cli.Outcome outcome = Cli.run("report", "ablation", "--bench", "X=" + temp.resolve("empty"),
@@ -66,10 +84,16 @@ class AblationReportTest {
     /** A finished run whose metrics rows are rounds 19..23 with the given current-prompt rounds. */
     private static void run(Path dir, Method method, long seed, FinalRefit refit, double accuracy, double loopAccuracy,
                             int[] promptRounds) throws IOException {
+        run(dir, method, seed, Preset.PAPER.settings(DatasetProfile.OTHER, CLASSES.size()).withFinalRefit(refit), accuracy,
+                loopAccuracy, promptRounds);
+    }
+
+    private static void run(Path dir, Method method, long seed, TuneSettings settings, double accuracy, double loopAccuracy,
+                            int[] promptRounds) throws IOException {
+        FinalRefit refit = settings.finalRefit();
         TuneConfig config = new TuneConfig(UUID.randomUUID().toString(), method, "/data/dtd.json", DatasetProfile.OTHER,
                 16, seed, 2000, 0, "best", "http://localhost:8080", "test-model-v1", "a photo of a {}.", CLASSES, 128,
-                0.001, Preset.PAPER.settings(DatasetProfile.OTHER, CLASSES.size()).withFinalRefit(refit), "cs_1", "ds_1",
-                "ds_2");
+                0.001, settings, "cs_1", "ds_1", "ds_2");
         RunDirectory run = RunDirectory.create(dir, config);
         for (int i = 0; i < promptRounds.length; i++) {
             int round = 19 + i;

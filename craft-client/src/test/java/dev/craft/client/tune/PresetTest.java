@@ -46,6 +46,22 @@ class PresetTest {
     }
 
     @Test
+    void aConsistencyOverrideReplacesOnlyTheKlWeightsAndCutoffItNames() {
+        TuneSettings paper = Preset.PAPER.settings(DatasetProfile.DTD, 10);
+        assertThat(ConsistencyOverride.NONE.applyTo(paper)).isEqualTo(paper);
+
+        TuneSettings both = new ConsistencyOverride(1.0, 1).applyTo(paper);
+        assertThat(both.lambdaKl()).isEqualTo(1.0);
+        assertThat(both.betaKl()).isEqualTo(1.0);
+        assertThat(both.klCutoffDivisor()).isEqualTo(1);
+        assertThat(both.withConsistency(paper.lambdaKl(), paper.betaKl(), paper.klCutoffDivisor())).isEqualTo(paper);
+
+        TuneSettings cutoffOnly = new ConsistencyOverride(null, 2).applyTo(paper);
+        assertThat(cutoffOnly.lambdaKl()).isEqualTo(paper.lambdaKl());
+        assertThat(cutoffOnly.klCutoffDivisor()).isEqualTo(2);
+    }
+
+    @Test
     void roundsFollowTheBudget() {
         TuneSettings s = Preset.PAPER.settings(DatasetProfile.OTHER, 10);
         assertThat(config(Method.CRAFT, 8000, "best", s).rounds()).isEqualTo(200);
