@@ -24,8 +24,8 @@ record ReplicaReport(String bundle, String label, String date, Machine machine, 
     }
 
     /**
-     * @param medianMs, p90Ms, p99Ms client-side round trip (frame encoding and logits decoding included)
-     * @param server                 the service's own timers over the measured predicts
+     * @param medianMs client-side round trip (frame encoding and logits decoding included), likewise p90Ms and p99Ms
+     * @param server   the service's own timers over the measured predicts
      */
     record LatencyStore(String store, double medianMs, double p90Ms, double p99Ms, ServerTimers.Summary server) {
     }
