@@ -108,7 +108,7 @@ record BenchOptions(String bundle, int[] prompts, int[] classes, int[] images, d
         return phases.contains(phase);
     }
 
-    private static int[] ints(String name, String value) {
+    static int[] ints(String name, String value) {
         try {
             int[] values = Arrays.stream(value.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
             if (values.length == 0 || Arrays.stream(values).anyMatch(v -> v < 1)) {

@@ -19,6 +19,12 @@ final class Interleaved {
 
     /** Milliseconds of each run, sorted, one array per work; {@code measuring} runs between warm-up and measurement. */
     static Series[] time(BenchOptions options, Runnable measuring, Work... works) throws Exception {
+        return time(new Rounds(options.warmup(), options.minRepeats(), options.maxRepeats(), options.minSeconds()),
+                measuring, works);
+    }
+
+    /** As {@link #time(BenchOptions, Runnable, Work...)} with the rounds given directly. */
+    static Series[] time(Rounds options, Runnable measuring, Work... works) throws Exception {
         for (int i = 0; i < options.warmup(); i++) {
             for (Work work : works) {
                 work.run();
@@ -46,17 +52,41 @@ final class Interleaved {
         return series;
     }
 
+    /**
+     * How many rounds to run.
+     *
+     * @param warmup     unmeasured rounds first
+     * @param minRepeats measured rounds at least
+     * @param maxRepeats measured rounds at most
+     * @param minSeconds measured rounds continue until they took this long (within minRepeats and maxRepeats)
+     */
+    record Rounds(int warmup, int minRepeats, int maxRepeats, double minSeconds) {
+    }
+
     /** Sorted milliseconds of one work. */
     record Series(double[] sorted) {
 
         double median() {
             int n = sorted.length;
+            if (n == 0) {
+                return Double.NaN;
+            }
             return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
         }
 
         /** The 90th percentile, nearest rank. */
         double p90() {
-            return sorted[Math.max(0, (int) Math.ceil(0.9 * sorted.length) - 1)];
+            return percentile(0.9);
+        }
+
+        /** The 99th percentile, nearest rank. */
+        double p99() {
+            return percentile(0.99);
+        }
+
+        /** The {@code q} quantile, nearest rank; NaN when there is no run. */
+        double percentile(double q) {
+            return sorted.length == 0 ? Double.NaN : sorted[Math.max(0, (int) Math.ceil(q * sorted.length) - 1)];
         }
 
         int repeats() {

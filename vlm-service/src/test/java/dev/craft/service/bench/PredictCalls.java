@@ -10,6 +10,7 @@ import dev.craft.api.TensorCodec;
 import dev.craft.service.testsupport.Multipart;
 import dev.craft.service.testsupport.TestImages;
 import dev.craft.service.testsupport.VlmHttp;
+import tools.jackson.databind.JsonNode;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -66,10 +67,17 @@ final class PredictCalls {
     }
 
     String createClassSet(List<String> names) {
+        return classSet(names).id();
+    }
+
+    /** Creates a class set with the default template; its id and the floats of one prompt offset (L x d). */
+    ClassSet classSet(List<String> names) {
         String body = VlmHttp.JSON.writeValueAsString(Map.of("classNames", names));
         HttpResponse<byte[]> response = send(request("/v1/classsets").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
-        return VlmHttp.json(ok(response, 201)).get("classSetId").asString();
+        JsonNode created = VlmHttp.json(ok(response, 201));
+        return new ClassSet(created.get("classSetId").asString(),
+                created.get("contextTokens").asInt() * created.get("tokenDim").asInt());
     }
 
     /** One binary predict; the logits as the client holds them, plus the bytes on the wire. */
@@ -148,6 +156,9 @@ final class PredictCalls {
                     + VlmHttp.text(response));
         }
         return response;
+    }
+
+    record ClassSet(String id, int promptSize) {
     }
 
     /** The logits a predict returned and the request plus response body bytes. */

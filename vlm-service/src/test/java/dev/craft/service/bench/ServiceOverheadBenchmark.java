@@ -68,10 +68,7 @@ public final class ServiceOverheadBenchmark {
             BenchReport report = new ServiceOverheadBenchmark(options, work).run();
             report.printAll(System.out);
             if (options.out() != null) {
-                Path parent = options.out().toAbsolutePath().getParent();
-                Files.createDirectories(parent);
-                VlmHttp.JSON.writerWithDefaultPrettyPrinter().writeValue(options.out().toFile(), report);
-                System.out.println("wrote " + options.out());
+                writeJson(report, options.out());
             }
         } finally {
             deleteTree(work);
@@ -81,12 +78,7 @@ public final class ServiceOverheadBenchmark {
 
     private BenchReport run() throws Exception {
         String loadBefore = loadAverage();
-        Path jar = work.resolve("vlm-service.jar");
-        if (!Files.isRegularFile(options.serviceJar())) {
-            throw new IllegalStateException("no service jar at " + options.serviceJar()
-                    + "; build it: mvn -B -ntp -q -pl vlm-service -am -DskipTests package");
-        }
-        Files.copy(options.serviceJar(), jar, StandardCopyOption.REPLACE_EXISTING);
+        Path jar = copyJar(options.serviceJar(), work);
         Path dataDir = work.resolve("data");
         Path clientBundle = bundleDir != null ? bundleDir : EmbeddedBundle.extractTo(work.resolve("embedded-bundle"));
         List<BenchReport.Overhead> overhead = new ArrayList<>();
@@ -317,7 +309,7 @@ public final class ServiceOverheadBenchmark {
         return chunks;
     }
 
-    private static float[] promptOffsets(int p, int size) {
+    static float[] promptOffsets(int p, int size) {
         Random random = new Random(SEED);
         float[] offsets = new float[p * size];
         for (int i = 0; i < offsets.length; i++) {
@@ -326,7 +318,7 @@ public final class ServiceOverheadBenchmark {
         return offsets;
     }
 
-    private static List<String> classNames(int k) {
+    static List<String> classNames(int k) {
         List<String> names = new ArrayList<>(k);
         for (int i = 0; i < k; i++) {
             names.add("class number " + i);
@@ -376,12 +368,12 @@ public final class ServiceOverheadBenchmark {
         return dir.toAbsolutePath();
     }
 
-    private static int threads() {
+    static int threads() {
         String omp = System.getenv("OMP_NUM_THREADS");
         return omp != null && omp.matches("\\d+") && Integer.parseInt(omp) > 0 ? Integer.parseInt(omp) : 1;
     }
 
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
             return fields[0] + " " + fields[1] + " " + fields[2];
@@ -390,7 +382,24 @@ public final class ServiceOverheadBenchmark {
         }
     }
 
-    private static void deleteTree(Path root) throws IOException {
+    /** Copies the service jar into the work dir, so that a rebuild during the run cannot disturb it. */
+    static Path copyJar(Path serviceJar, Path work) throws IOException {
+        if (!Files.isRegularFile(serviceJar)) {
+            throw new IllegalStateException("no service jar at " + serviceJar
+                    + "; build it: mvn -B -ntp -q -pl vlm-service -am -DskipTests package");
+        }
+        Path jar = work.resolve("vlm-service.jar");
+        Files.copy(serviceJar, jar, StandardCopyOption.REPLACE_EXISTING);
+        return jar;
+    }
+
+    static void writeJson(Object report, Path out) throws IOException {
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        VlmHttp.JSON.writerWithDefaultPrettyPrinter().writeValue(out.toFile(), report);
+        System.out.println("wrote " + out);
+    }
+
+    static void deleteTree(Path root) throws IOException {
         try (Stream<Path> paths = Files.walk(root)) {
             for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(path);

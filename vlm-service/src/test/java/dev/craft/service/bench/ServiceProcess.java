@@ -42,11 +42,21 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /**
-     * Starts the jar and waits until it is ready.
+     * Starts the jar on its own data dir, serving the embedded tiny bundle or {@code bundleDir}, and waits until it is
+     * ready.
      *
      * @param bundleDir the bundle to serve, or null for the embedded tiny bundle
      */
     static ServiceProcess start(Path jar, List<String> jvmOptions, Path dataDir, Path bundleDir) throws IOException {
+        return start(jar, jvmOptions, dataDir, bundleDir, List.of());
+    }
+
+    /**
+     * As {@link #start(Path, List, Path, Path)}, with further service arguments (for example
+     * {@code --vlm.store=postgres} and its {@code --spring.datasource.url}).
+     */
+    static ServiceProcess start(Path jar, List<String> jvmOptions, Path dataDir, Path bundleDir, List<String> serviceArgs)
+            throws IOException {
         int port = freePort();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -55,6 +65,7 @@ final class ServiceProcess implements AutoCloseable {
                 "--vlm.data-dir=" + dataDir, "--vlm.api-keys=bench:" + API_KEY + ":1000000000000",
                 "--logging.level.root=WARN"));
         command.add("--vlm.model.bundle=" + (bundleDir == null ? "tiny" : bundleDir.toString()));
+        command.addAll(serviceArgs);
         Files.createDirectories(dataDir);
         Path log = dataDir.resolve("service-" + System.currentTimeMillis() + ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -126,28 +137,21 @@ final class ServiceProcess implements AutoCloseable {
 
     /** CPU time the service process has used so far (all its threads, user + system), in milliseconds. */
     double cpuMs() throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid()), "stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        // fields from the state on: utime and stime are the 12th and 13th, in clock ticks of 1/100 s
-        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10.0;
+        return ProcCpu.processMs(pid());
     }
 
     /** CPU milliseconds used so far by the service's live threads, summed by thread name without its digits. */
     java.util.Map<String, Double> cpuMsByThreadGroup() throws IOException {
-        java.util.Map<String, Double> groups = new java.util.TreeMap<>();
-        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid()), "task"))) {
-            for (Path task : tasks.toList()) {
-                try {
-                    String stat = Files.readString(task.resolve("stat"));
-                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("\\d+", "#");
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    groups.merge(name, (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10.0, Double::sum);
-                } catch (IOException | StringIndexOutOfBoundsException gone) {
-                    // the thread ended meanwhile
-                }
-            }
+        return ProcCpu.threadMsByName(pid());
+    }
+
+    /** The service's metrics in the Prometheus text format. */
+    String prometheus() {
+        HttpResponse<byte[]> response = http.get("/actuator/prometheus");
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("/actuator/prometheus answered " + response.statusCode());
         }
-        return groups;
+        return VlmHttp.text(response);
     }
 
     void resetPeakRss() throws IOException {

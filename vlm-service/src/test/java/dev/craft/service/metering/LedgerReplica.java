@@ -17,11 +17,11 @@ import java.util.stream.Collectors;
 
 /**
  * What one replica of the service holds of the metering, wired as the application wires it, on a database other
- * replicas share: its own ledger, keeper, replica id and meters.
+ * replicas share: its own ledger, keeper, replica id and meters. Public for the replica benchmark's ledger phase.
  */
-record LedgerReplica(QuotaLedger ledger, ReservationKeeper keeper, MeterRegistry registry) {
+public record LedgerReplica(QuotaLedger ledger, ReservationKeeper keeper, MeterRegistry registry) {
 
-    static LedgerReplica start(TestStore store, DataSource database, String name, Clock clock, Duration timeout,
+    public static LedgerReplica start(TestStore store, DataSource database, String name, Clock clock, Duration timeout,
                                List<Tenant> tenants) {
         String apiKeys = tenants.stream().map(t -> t.name() + ":key-of-" + t.name() + ":" + t.quota())
                 .collect(Collectors.joining(","));

@@ -27,15 +27,28 @@ public enum TestStore {
 
     /** A new, empty database of this kind with the service's migrations applied. */
     public MigratedDatabase open(Path tempDir) {
+        return open(tempDir, "");
+    }
+
+    /**
+     * As {@link #open}, but an H2 file commits as the service's embedded database does (WRITE_DELAY=0: a commit
+     * reaches the file before it returns, where H2's default writes it up to 500 ms later), for timing commits.
+     * PostgreSQL's durability is the cluster's (scripts/test-postgres.sh, VLM_TEST_POSTGRES_DURABLE).
+     */
+    public MigratedDatabase openCommittingAsTheService(Path tempDir) {
+        return open(tempDir, ";WRITE_DELAY=0");
+    }
+
+    private MigratedDatabase open(Path tempDir, String h2Options) {
         PostgresTestDatabase postgres = this == POSTGRES ? PostgresTestDatabase.create() : null;
-        HikariDataSource dataSource = postgres != null ? postgres.dataSource() : h2(tempDir);
+        HikariDataSource dataSource = postgres != null ? postgres.dataSource() : h2(tempDir, h2Options);
         Flyway.configure().dataSource(dataSource).locations("classpath:db/migration/" + vendor).load().migrate();
         return new MigratedDatabase(this, dataSource, postgres);
     }
 
-    private static HikariDataSource h2(Path tempDir) {
+    private static HikariDataSource h2(Path tempDir, String options) {
         HikariDataSource dataSource = new HikariDataSource();
-        dataSource.setJdbcUrl("jdbc:h2:file:" + tempDir.toAbsolutePath().resolve("vlm") + ";DB_CLOSE_ON_EXIT=FALSE");
+        dataSource.setJdbcUrl("jdbc:h2:file:" + tempDir.toAbsolutePath().resolve("vlm") + ";DB_CLOSE_ON_EXIT=FALSE" + options);
         dataSource.setUsername("sa");
         dataSource.setMaximumPoolSize(10);
         return dataSource;
