@@ -15,8 +15,9 @@ import java.util.Set;
  * @param warmupRequests   unmeasured predicts per store before them
  * @param throughputShape  the predict of the throughput phase
  * @param clients          concurrent clients of the throughput phase
- * @param seconds          measured seconds of each throughput configuration
- * @param warmupSeconds    load before each throughput configuration's measurement
+ * @param seconds          measured seconds of each throughput configuration in each round
+ * @param warmupSeconds    load before a throughput configuration's first measurement (2 s before the later ones)
+ * @param rounds           throughput rounds: every configuration is measured once per round, in a rotating order
  * @param ledgerThreads    thread counts of the ledger phase
  * @param ledgerSeconds    measured seconds of each ledger cell (after a warm-up of a fifth of it, at least 1 s)
  * @param serviceJar       the service jar to start (copied first, so a rebuild cannot disturb it)
@@ -25,7 +26,7 @@ import java.util.Set;
  * @param out              JSON output file
  */
 record ReplicaOptions(Set<String> phases, String bundle, Shape latencyShape, int requests, int warmupRequests,
-                      Shape throughputShape, int clients, double seconds, double warmupSeconds, int[] ledgerThreads,
+                      Shape throughputShape, int clients, double seconds, double warmupSeconds, int rounds, int[] ledgerThreads,
                       double ledgerSeconds, Path serviceJar, List<String> serviceJvm, String label, Path out) {
 
     static final String USAGE = """
@@ -35,8 +36,9 @@ record ReplicaOptions(Set<String> phases, String bundle, Shape latencyShape, int
               --latency-shape 1x10x16    P prompts x K classes x N images of the latency predicts
               --requests 300             measured predicts per store   --warmup-requests 200   unmeasured ones first
               --throughput-shape 40x10x160   the throughput predicts   --clients 8   concurrent clients
-              --seconds 30               measured seconds per throughput configuration
-              --warmup-seconds 10        load before each measurement
+              --seconds 15               measured seconds per throughput configuration and round
+              --warmup-seconds 10        load before a configuration's first measurement (2 s before later ones)
+              --rounds 3                 throughput rounds, each measuring every configuration (rotating order)
               --ledger-threads 1,4,8     --ledger-seconds 5   per ledger cell
               --service-jar vlm-service/target/vlm-service.jar
               --service-jvm "-Xmx1g"     JVM options of each service process (space separated)
@@ -54,8 +56,9 @@ record ReplicaOptions(Set<String> phases, String bundle, Shape latencyShape, int
         int warmupRequests = 200;
         Shape throughputShape = new Shape(40, 10, 160);
         int clients = 8;
-        double seconds = 30;
+        double seconds = 15;
         double warmupSeconds = 10;
+        int rounds = 3;
         int[] ledgerThreads = {1, 4, 8};
         double ledgerSeconds = 5;
         Path serviceJar = Path.of("vlm-service/target/vlm-service.jar");
@@ -81,6 +84,7 @@ record ReplicaOptions(Set<String> phases, String bundle, Shape latencyShape, int
                 case "--clients" -> clients = integer(name, value, 1);
                 case "--seconds" -> seconds = seconds(name, value);
                 case "--warmup-seconds" -> warmupSeconds = seconds(name, value);
+                case "--rounds" -> rounds = integer(name, value, 1);
                 case "--ledger-threads" -> ledgerThreads = BenchOptions.ints(name, value);
                 case "--ledger-seconds" -> ledgerSeconds = seconds(name, value);
                 case "--service-jar" -> serviceJar = Path.of(value);
@@ -91,7 +95,7 @@ record ReplicaOptions(Set<String> phases, String bundle, Shape latencyShape, int
             }
         }
         return new ReplicaOptions(phases, bundle, latencyShape, requests, warmupRequests, throughputShape, clients,
-                seconds, warmupSeconds, ledgerThreads, ledgerSeconds, serviceJar, serviceJvm, label, out);
+                seconds, warmupSeconds, rounds, ledgerThreads, ledgerSeconds, serviceJar, serviceJvm, label, out);
     }
 
     boolean runs(String phase) {

@@ -87,13 +87,13 @@ record ReplicaReport(String bundle, String label, String date, Machine machine, 
     }
 
     static void throughputHeader(PrintStream out) {
-        out.printf("%n%-14s %4s %4s %10s | %8s %9s | %8s %8s | %9s %9s %9s %9s | %5s | %s%n", "throughput", "rep",
+        out.printf("%n%-18s %4s %4s %10s | %8s %9s | %8s %8s | %9s %9s %9s %9s | %5s | %s%n", "throughput", "rep",
                 "cli", "shape", "req/s", "queries/s", "lat med", "lat p99", "svc cpu s", "pg cpu s", "cli cpu s",
                 "wall s", "busy", "requests, failures");
     }
 
     static void print(PrintStream out, Throughput t) {
-        out.printf("%-14s %4d %4d %10s | %8.1f %9.0f | %8.1f %8.1f | %9.1f %9.1f %9.1f %9.1f | %5.2f | %d, %d%s%n",
+        out.printf("%-18s %4d %4d %10s | %8.1f %9.0f | %8.1f %8.1f | %9.1f %9.1f %9.1f %9.1f | %5.2f | %d, %d%s%n",
                 t.configuration(), t.replicas(), t.clients(), t.shape(), t.requestsPerSecond(), t.queriesPerSecond(),
                 t.latencyMedianMs(), t.latencyP99Ms(), t.cpu().servicesTotalSeconds(), t.cpu().postgresSeconds(),
                 t.cpu().clientSeconds(), t.cpu().wallSeconds(), t.machineBusyFraction(), t.requests(), t.failures(),

@@ -30,9 +30,12 @@ final class ServiceLauncher {
     }
 
     /** A replica on {@code database}; replicas given the same {@code featuresDir} share the datasets. */
-    ServiceProcess postgres(String name, PostgresTestDatabase database, Path featuresDir) throws IOException {
-        return start(name, List.of("--vlm.store=postgres", "--spring.datasource.url=" + database.url(),
+    ServiceProcess postgres(String name, PostgresTestDatabase database, Path featuresDir, String... moreArgs)
+            throws IOException {
+        List<String> args = new java.util.ArrayList<>(List.of("--vlm.store=postgres", "--spring.datasource.url=" + database.url(),
                 "--vlm.storage.features-dir=" + featuresDir));
+        args.addAll(List.of(moreArgs));
+        return start(name, args);
     }
 
     Path work() {
