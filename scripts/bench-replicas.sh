@@ -12,13 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
-classpath_file=vlm-service/target/bench-classpath.txt
-
-if [[ "${BENCH_SKIP_BUILD:-0}" != 1 || ! -f "$classpath_file" || ! -f vlm-service/target/vlm-service.jar ]]; then
-  # The service jar, the benchmark (test classes) and its classpath, in one reactor build.
-  mvn -B -ntp -q -pl vlm-service -am -DskipTests package dependency:build-classpath \
-    -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
-fi
+classpath=$(bash scripts/bench-classpath.sh)
 
 # test-postgres.sh keeps one cluster per checkout under $TMPDIR; a private TMPDIR gives the benchmark a cluster of
 # its own, so that it neither removes nor shares the one scripts/test.sh runs the tests on.
@@ -34,5 +28,5 @@ export VLM_TEST_POSTGRES_URL
 
 # shellcheck disable=SC2086
 java ${BENCH_CLIENT_JVM:--Xmx2g} \
-  -cp "vlm-service/target/test-classes:vlm-service/target/classes:$(cat "$classpath_file")" \
+  -cp "$classpath" \
   dev.craft.service.bench.ReplicaBenchmark "$@"

@@ -47,7 +47,7 @@ record BenchOptions(String bundle, int[] prompts, int[] classes, int[] images, d
               --label TEXT             stored in the JSON        --out FILE   JSON results
             """;
 
-    private static final Set<String> PHASES = Set.of("overhead", "wire", "memory");
+    private static final List<String> PHASES = List.of("overhead", "wire", "memory");
 
     static BenchOptions parse(String[] args) {
         String bundle = "tiny";
@@ -62,7 +62,7 @@ record BenchOptions(String bundle, int[] prompts, int[] classes, int[] images, d
         boolean threadCpu = false;
         long wireMaxLogits = 16_000_000L;
         int[] concurrency = {1, 4};
-        Set<String> phases = PHASES;
+        Set<String> phases = Set.copyOf(PHASES);
         Path serviceJar = Path.of("vlm-service/target/vlm-service.jar");
         List<String> serviceJvm = List.of("-Xmx6g");
         String label = "";
@@ -89,7 +89,7 @@ record BenchOptions(String bundle, int[] prompts, int[] classes, int[] images, d
                 case "--thread-cpu" -> threadCpu = Boolean.parseBoolean(value);
                 case "--wire-max-logits" -> wireMaxLogits = Long.parseLong(value);
                 case "--concurrency" -> concurrency = ints(name, value);
-                case "--phases" -> phases = phases(value);
+                case "--phases" -> phases = phases(value, PHASES);
                 case "--service-jar" -> serviceJar = Path.of(value);
                 case "--service-jvm" -> serviceJvm = value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
                 case "--label" -> label = value;
@@ -120,11 +120,12 @@ record BenchOptions(String bundle, int[] prompts, int[] classes, int[] images, d
         }
     }
 
-    private static Set<String> phases(String value) {
+    /** The comma-separated phases of {@code value}, each one of {@code known} (in the message's order). */
+    static Set<String> phases(String value, List<String> known) {
         List<String> chosen = new ArrayList<>();
         for (String phase : value.split(",")) {
-            if (!PHASES.contains(phase.trim())) {
-                throw new IllegalArgumentException("--phases takes overhead, wire, memory; got '" + phase + "'");
+            if (!known.contains(phase.trim())) {
+                throw new IllegalArgumentException("--phases takes " + String.join(", ", known) + "; got '" + phase + "'");
             }
             chosen.add(phase.trim());
         }

@@ -75,7 +75,7 @@ record ReplicaOptions(Set<String> phases, String bundle, Shape latencyShape, int
             }
             String value = args[++i];
             switch (name) {
-                case "--phases" -> phases = phases(value);
+                case "--phases" -> phases = BenchOptions.phases(value, PHASES);
                 case "--bundle" -> bundle = value;
                 case "--latency-shape" -> latencyShape = Shape.parse(name, value);
                 case "--requests" -> requests = integer(name, value, 1);
@@ -142,16 +142,5 @@ record ReplicaOptions(Set<String> phases, String bundle, Shape latencyShape, int
             // reported below
         }
         throw new IllegalArgumentException(name + " takes a positive number of seconds, got '" + value + "'");
-    }
-
-    private static Set<String> phases(String value) {
-        List<String> chosen = new ArrayList<>();
-        for (String phase : value.split(",")) {
-            if (!PHASES.contains(phase.trim())) {
-                throw new IllegalArgumentException("--phases takes " + String.join(", ", PHASES) + "; got '" + phase + "'");
-            }
-            chosen.add(phase.trim());
-        }
-        return Set.copyOf(chosen);
     }
 }
