@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A tuning job through nginx over two replicas on PostgreSQL, one of which is killed with SIGKILL while it computes
- * one of the job's requests: the job completes through the other replica with the result of an uninterrupted run, the
+ * one of the job's requests (it is first stopped at such a moment, so that the kill always lands there): the job completes through the other replica with the result of an uninterrupted run, the
  * ledger charged exactly the queries the job reports (none lost, none twice), and the quota the dead replica had
  * reserved is released by the survivor once vlm.metering.reservation-timeout has passed.
  */
@@ -46,10 +46,8 @@ class ReplicaFailoverTest {
             Path failover = work.resolve("failover");
             Process client = TuneRuns.startClientProcess(TuneRuns.tuneArgs(balancer, "failover-key-01", dataset, failover, BUDGET));
             TuneRuns.waitForRounds(failover, 3, client);
-            awaitTrue(() -> database.number(HELD_BY_A, TENANT, replicaA) > 0, Duration.ofMinutes(1),
-                    "a request of the job in flight on replica A");
+            long heldAtDeath = freezeWhileItHoldsAReservation(replicas, database, replicaA);
             replicas.a().kill();
-            long heldAtDeath = database.number(HELD_BY_A, TENANT, replicaA);
             int roundsAtKill = TuneRuns.roundsDone(failover);
             assertThat(client.waitFor(5, TimeUnit.MINUTES)).as("the job ended").isTrue();
 
@@ -72,6 +70,27 @@ class ReplicaFailoverTest {
             assertThat(database.number("SELECT reserved FROM tenant_usage WHERE tenant = ?", TENANT)).isZero();
             assertThat(replicas.b().log()).contains("Released " + heldAtDeath + " quota reservation");
         }
+    }
+
+    /**
+     * Stops replica A (SIGSTOP) at a moment it holds a reservation of the job, that is while it computes one of the
+     * job's requests: a reservation seen in the database may be committed before the signal lands, so it is looked
+     * for again once A stands still, and A goes on until the two agree.
+     */
+    private static long freezeWhileItHoldsAReservation(ReplicaPair replicas, PostgresDatabase database, String replicaA)
+            throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (System.nanoTime() < deadline) {
+            awaitTrue(() -> database.number(HELD_BY_A, TENANT, replicaA) > 0, Duration.ofMinutes(1),
+                    "a request of the job in flight on replica A");
+            replicas.a().freeze();
+            long held = database.number(HELD_BY_A, TENANT, replicaA);
+            if (held > 0) {
+                return held;
+            }
+            replicas.a().thaw();
+        }
+        throw new AssertionError("replica A never stood still while computing one of the job's requests");
     }
 
     private interface Condition {
