@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ReplicaFailoverTest {
 
-    private static final int BUDGET = 600;
+    private static final int BUDGET = 1200;
     private static final int ROUNDS = BUDGET / 40;
     private static final String TENANT = "failover";
     private static final String HELD_BY_A = "SELECT count(*) FROM quota_reservation WHERE tenant = ? AND replica LIKE ?";
@@ -45,7 +45,7 @@ class ReplicaFailoverTest {
 
             Path failover = work.resolve("failover");
             Process client = TuneRuns.startClientProcess(TuneRuns.tuneArgs(balancer, "failover-key-01", dataset, failover, BUDGET));
-            TuneRuns.waitForRounds(failover, 3, client);
+            TuneRuns.waitForRounds(failover, 2, client);
             long heldAtDeath = freezeWhileItHoldsAReservation(replicas, database, replicaA);
             replicas.a().kill();
             int roundsAtKill = TuneRuns.roundsDone(failover);
