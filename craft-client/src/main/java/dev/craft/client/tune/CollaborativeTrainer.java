@@ -12,7 +12,6 @@ import dev.craft.client.refine.TrainLoss;
 import dev.craft.client.refine.TrainStats;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,7 +19,8 @@ import java.util.Optional;
 
 /**
  * CraFT's loop (ALGORITHM.md): per round one CMA-ES generation (lambda candidates, one batched
- * query), then one refinement epoch on the current prompt's logits; checkpointed after every round.
+ * query), then one refinement epoch on the current prompt's logits; checkpointed after every round
+ * (written while the next round runs, {@link CheckpointWriter}).
  * The baselines and ablations are the same loop with parts switched off ({@link Method}).
  *
  * <p>With {@link FinalRefit#CV} the last round, after its epoch and before its test evaluation,
@@ -65,7 +65,8 @@ public final class CollaborativeTrainer {
     public Result run() throws IOException {
         long sessionStart = System.nanoTime();
         Optional<RunCheckpoint> checkpoint = dir.loadCheckpoint();
-        try (TrainingState state = checkpoint.isPresent() ? restore(checkpoint.get()) : fresh()) {
+        try (TrainingState state = checkpoint.isPresent() ? restore(checkpoint.get()) : fresh();
+             CheckpointWriter writer = new CheckpointWriter(dir)) {
             QueryAccount account = new QueryAccount(config.budget(),
                     checkpoint.map(RunCheckpoint::trainQueries).orElse(0L),
                     checkpoint.map(RunCheckpoint::evalQueries).orElse(0L));
@@ -85,7 +86,7 @@ public final class CollaborativeTrainer {
                 dir.appendMetrics(done.metrics());
                 state.round++;
                 CmaesState.EigenTiming eigenAtSave = eigenTiming(state);
-                save(state, account, sessionStart);
+                save(state, account, sessionStart, writer);
                 long roundEnd = System.nanoTime();
                 CmaesState.EigenTiming eigenAfter = eigenTiming(state);
                 long waitAtSave = eigenAfter.waitNanos() - eigenAtSave.waitNanos();
@@ -97,6 +98,7 @@ public final class CollaborativeTrainer {
                         eigenAfter.waitNanos() - eigenBefore.waitNanos(), waitAtSave,
                         done.fitnessNanos(), done.epochNanos(), roundEnd - checkpointStart - waitAtSave));
             }
+            writer.finish();
             if (refitsAtTheEnd() && state.finalRefit == null) {
                 // Resumed after the last round's checkpoint: its evaluation used this same refit.
                 state.finalRefit = refit(state);
@@ -322,7 +324,7 @@ public final class CollaborativeTrainer {
         return state;
     }
 
-    private void save(TrainingState state, QueryAccount account, long sessionStart) {
+    private void save(TrainingState state, QueryAccount account, long sessionStart, CheckpointWriter writer) {
         long elapsed = state.elapsedBefore + (System.nanoTime() - sessionStart) / 1_000_000;
         RunCheckpoint checkpoint = new RunCheckpoint(state.round, account.trainQueries(), account.evalQueries(),
                 state.zeroShotAccuracy, state.lastTestAccuracy, state.bestFitness, state.currentZ,
@@ -330,10 +332,6 @@ public final class CollaborativeTrainer {
                 state.refiner == null ? null : state.refiner.snapshot(), elapsed, state.promptRound);
         Tensor logits = state.currentLogits == null ? null
                 : new Tensor(new int[] {task.trainLabels().length, k}, state.currentLogits);
-        try {
-            dir.saveCheckpoint(checkpoint, logits);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the checkpoint in " + dir.root(), e);
-        }
+        writer.submit(checkpoint, logits);
     }
 }
