@@ -10,17 +10,19 @@
 #   paper-refit   bbt, pr, pgpr, craft with --preset paper --final-refit cv; the refit runs also give the
 #                 loop network's accuracy (= the same runs without the refit, no query)
 #   reference-refit  craft with --preset reference --final-refit cv (and its loop network)
-#   craft-plus    craft and pgpr with --preset craft+ (LDA prompt fitness, final refit); pgpr is craft+
-#                 without the consistency terms
+#   craft-plus    craft and pgpr with --preset craft+ (LDA prompt fitness, final refit cv-kl: for craft with
+#                 the consistency term's weight chosen by cross-validation); pgpr is craft+ without the
+#                 consistency terms
 #   craft-plus-norefit  craft with --preset craft+ --final-refit none (the LDA fitness alone)
 #   craft-plus-kl craft with --preset craft+ --kl-weight 1 --kl-cutoff 1: consistency terms 10x the paper's
 #                 weight (0.1/K at K = 10), the refinement's term on for the whole run
 #   few-shot      zs, craft --preset paper --final-refit cv and craft --preset craft+ at 1 and 2 shots
 # and, on Fashion-MNIST (demo bundle; the vocabulary it was aligned on, so zero-shot is high), the check
-# on a third dataset: bbt, pr and craft with --preset paper --final-refit cv, craft with --preset craft+.
+# on a third dataset: bbt, pr and craft with --preset paper --final-refit cv, craft with --preset craft+;
+# fashion-craft-plus: craft and pgpr with --preset craft+ on Fashion-MNIST only.
 # Environment [defaults]: BUDGET [2000], SEEDS [1,2,3], WORK [target/ablation], DOC [docs/ablation.md],
 # PORT [18610; MNIST PORT+1], STEPS [runs,report], VARIANTS [all: the names above, comma-separated;
-# fashion-mnist for the third dataset's runs].
+# fashion-mnist and fashion-craft-plus for the third dataset's runs].
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -33,7 +35,7 @@ work="${WORK:-$root/target/ablation}"
 doc="${DOC:-$root/docs/ablation.md}"
 port="${PORT:-18610}"
 steps=",${STEPS:-runs,report},"
-variants=",${VARIANTS:-paper-refit,reference-refit,craft-plus,craft-plus-kl,craft-plus-norefit,few-shot,fashion-mnist},"
+variants=",${VARIANTS:-paper-refit,reference-refit,craft-plus,craft-plus-kl,craft-plus-norefit,few-shot,fashion-mnist,fashion-craft-plus},"
 # wanted VARIANT: whether VARIANTS names it
 wanted() { [[ "$variants" == *,$1,* ]]; }
 key="ablation-key-0001"
@@ -107,6 +109,11 @@ stream() {
       --final-refit cv --out "$work/fashion-mnist/paper-refit"
     craft bench "${base[@]}" "${fashion[@]}" --methods craft --shots 16 --preset craft+ \
       --out "$work/fashion-mnist/craft-plus"
+  fi
+  if [[ "$name" == mnist ]] && wanted fashion-craft-plus; then
+    log "fashion-mnist: craft-plus"
+    craft bench "${base[@]}" --dataset "$cache/datasets/fashion-mnist" --methods craft,pgpr --shots 16 \
+      --preset craft+ --out "$work/fashion-mnist/craft-plus"
   fi
   kill $pid 2>/dev/null || true
 }

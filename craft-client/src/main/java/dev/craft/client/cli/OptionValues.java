@@ -12,10 +12,11 @@ final class OptionValues {
     /** The constant of {@code type} named {@code value} in any case, or an error naming the accepted ones. */
     static <E extends Enum<E>> E enumValue(Class<E> type, String value, String option) {
         try {
-            return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
+            // ids are the constant names in lower case with '-' for '_' ("cv-kl" is CV_KL)
+            return Enum.valueOf(type, value.toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(option + " '" + value + "' is not one of "
-                    + Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT));
+                    + Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT).replace('_', '-'));
         }
     }
 }

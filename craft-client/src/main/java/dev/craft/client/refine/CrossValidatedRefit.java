@@ -25,9 +25,16 @@ import java.util.SplittableRandom;
  * shuffle seeds of epochs 1..e, both fixed per fold, and a validation forward pass changes
  * nothing (no gradient, no optimiser step, no random numbers).
  *
- * <p><b>Choice.</b> The highest mean validation accuracy over folds wins; ties go to the lower
- * mean validation cross-entropy, then to fewer epochs. The winner is trained afresh on all
- * samples (its own init and shuffle seeds); for 0 there is no network.
+ * <p><b>Consistency weights.</b> The networks may also be trained with CraFT's consistency term,
+ * CE(r, y) + w KL(softmax(f) || softmax(r)) (paper Eq. 6, pulling the refined prediction towards
+ * the box's), for each weight w of a grid ({@code --final-refit cv-kl}). Every weight gets its own
+ * networks per fold (the same init and shuffle seeds); grid value 0 epochs is scored once.
+ *
+ * <p><b>Choice.</b> By {@link Criterion#ACCURACY}: the highest mean validation accuracy over folds
+ * wins; ties go to the lower mean validation cross-entropy, then to fewer epochs. By
+ * {@link Criterion#CROSS_ENTROPY}: the lowest mean validation cross-entropy wins; ties go to the
+ * earlier entry (the lower weight, then fewer epochs). The winner is trained afresh on all
+ * samples (its own init and shuffle seeds); for 0 epochs there is no network.
  *
  * <p>Everything follows from the seed, the logits and the labels: the same inputs give the same
  * choice and, on a single-threaded CPU engine, the same network bit for bit.
@@ -40,6 +47,21 @@ public final class CrossValidatedRefit {
     /** Epoch counts tried unless told otherwise; 0 is the raw logits. */
     public static final List<Integer> DEFAULT_EPOCH_GRID = List.of(0, 10, 25, 50, 100, 200, 400);
 
+    /** The consistency weights of {@code --final-refit cv-kl} for a method with consistency terms. */
+    public static final List<Double> CONSISTENCY_WEIGHT_GRID = List.of(0.0, 0.03, 0.1, 0.3, 1.0);
+
+    /** What the choice among the grid's entries maximises. */
+    public enum Criterion {
+        /** Mean validation accuracy (ties: cross-entropy, then fewer epochs). */
+        ACCURACY,
+        /**
+         * Mean validation cross-entropy. With a few dozen validation samples per fold, accuracy moves
+         * in steps of one sample and ties often; the cross-entropy also sees how confident the wrong
+         * and right answers are, which is what the consistency term changes.
+         */
+        CROSS_ENTROPY
+    }
+
     /** Two mean accuracies closer than this are a tie (they are sums of the same fractions). */
     private static final double TIE = 1e-12;
 
@@ -47,13 +69,19 @@ public final class CrossValidatedRefit {
     }
 
     /**
-     * One grid value's cross-validated score.
+     * One grid entry's cross-validated score.
      *
+     * @param klWeight     weight of the consistency term in training (0: cross-entropy only)
      * @param epochs       epochs of training (0: the raw logits)
      * @param accuracy     mean over folds of the validation accuracy
      * @param crossEntropy mean over folds of the validation mean cross-entropy
      */
-    public record Score(int epochs, double accuracy, double crossEntropy) {
+    public record Score(double klWeight, int epochs, double accuracy, double crossEntropy) {
+
+        /** An entry trained with cross-entropy only. */
+        public Score(int epochs, double accuracy, double crossEntropy) {
+            this(0.0, epochs, accuracy, crossEntropy);
+        }
     }
 
     /**
@@ -62,13 +90,15 @@ public final class CrossValidatedRefit {
      */
     public static final class Outcome implements AutoCloseable {
         private final int epochs;
+        private final double klWeight;
         private final int folds;
         private final List<Score> scores;
         private final RefinementMlp model;
         private final long cpuNanos;
 
-        private Outcome(int epochs, int folds, List<Score> scores, RefinementMlp model, long cpuNanos) {
+        private Outcome(int epochs, double klWeight, int folds, List<Score> scores, RefinementMlp model, long cpuNanos) {
             this.epochs = epochs;
+            this.klWeight = klWeight;
             this.folds = folds;
             this.scores = List.copyOf(scores);
             this.model = model;
@@ -78,6 +108,11 @@ public final class CrossValidatedRefit {
         /** The chosen number of epochs; 0 means no network. */
         public int epochs() {
             return epochs;
+        }
+
+        /** The consistency weight the chosen network was trained with (0 when none or no network). */
+        public double klWeight() {
+            return klWeight;
         }
 
         /** Folds actually used (fewer than asked when there are fewer samples). */
@@ -125,7 +160,8 @@ public final class CrossValidatedRefit {
     }
 
     /**
-     * Chooses the number of epochs by cross-validation and fits the network on all samples.
+     * Chooses the number of epochs by cross-validated accuracy and fits the network on all samples
+     * (cross-entropy only).
      *
      * @param logits [N, K] row-major, K = {@code config.classes()}
      * @param labels N labels in [0, K); N must be at least 2
@@ -134,6 +170,18 @@ public final class CrossValidatedRefit {
      */
     public static Outcome fit(float[] logits, int[] labels, RefinerConfig config, long seed, int folds,
                               List<Integer> grid) {
+        return fit(logits, labels, config, seed, folds, grid, List.of(0.0), Criterion.ACCURACY);
+    }
+
+    /**
+     * Chooses the number of epochs and the consistency weight by cross-validation and fits the
+     * network on all samples.
+     *
+     * @param klWeights strictly increasing, non-negative, finite weights of the consistency term
+     * @param criterion what the choice maximises
+     */
+    public static Outcome fit(float[] logits, int[] labels, RefinerConfig config, long seed, int folds,
+                              List<Integer> grid, List<Double> klWeights, Criterion criterion) {
         long cpu0 = ThreadCpu.nanos();
         int k = config.classes();
         int n = labels.length;
@@ -145,12 +193,35 @@ public final class CrossValidatedRefit {
             throw new IllegalArgumentException("folds must be >= 2, got " + folds);
         }
         int[] epochGrid = checkGrid(grid);
+        double[] weights = checkWeights(klWeights);
         int used = Math.min(folds, n);
         int[] fold = assignFolds(labels, k, used, seed);
+        List<Score> scores = new ArrayList<>(epochGrid.length * weights.length);
+        for (int w = 0; w < weights.length; w++) {
+            Score[] perEpochs = scoreWeight(logits, labels, config, seed, fold, used, epochGrid, weights[w]);
+            for (Score score : perEpochs) {
+                // 0 epochs is the raw logits whatever the weight: scored once, with the first weight
+                if (score.epochs() > 0 || w == 0) {
+                    scores.add(score);
+                }
+            }
+        }
+        Score best = choose(scores, criterion);
+        double weight = best.epochs() == 0 ? 0.0 : best.klWeight();
+        RefinementMlp model = best.epochs() == 0 ? null
+                : trainOnAll(logits, labels, config, seed, best.epochs(), weight);
+        return new Outcome(best.epochs(), weight, used, scores, model, ThreadCpu.nanos() - cpu0);
+    }
+
+    /** Every grid epoch count's score for one consistency weight, in grid order. */
+    private static Score[] scoreWeight(float[] logits, int[] labels, RefinerConfig config, long seed, int[] fold,
+                                       int folds, int[] epochGrid, double klWeight) {
+        int k = config.classes();
         int maxEpochs = epochGrid[epochGrid.length - 1];
-        double[][] accuracy = new double[epochGrid.length][used];
-        double[][] crossEntropy = new double[epochGrid.length][used];
-        for (int f = 0; f < used; f++) {
+        TrainLoss loss = trainLoss(klWeight);
+        double[][] accuracy = new double[epochGrid.length][folds];
+        double[][] crossEntropy = new double[epochGrid.length][folds];
+        for (int f = 0; f < folds; f++) {
             Subset train = Subset.of(logits, labels, k, fold, f, false);
             Subset validation = Subset.of(logits, labels, k, fold, f, true);
             int g = 0;
@@ -164,7 +235,7 @@ public final class CrossValidatedRefit {
             }
             try (RefinementMlp mlp = new RefinementMlp(config, initSeed(seed, f))) {
                 for (int e = 1; e <= maxEpochs; e++) {
-                    mlp.trainEpoch(train.logits, train.labels, TrainLoss.crossEntropyOnly(), shuffleSeed(seed, f, e));
+                    mlp.trainEpoch(train.logits, train.labels, loss, shuffleSeed(seed, f, e));
                     if (epochGrid[g] == e) {
                         float[] refined = mlp.refine(validation.logits, validation.labels.length);
                         accuracy[g][f] = Losses.accuracy(refined, validation.labels, k);
@@ -174,13 +245,15 @@ public final class CrossValidatedRefit {
                 }
             }
         }
-        List<Score> scores = new ArrayList<>(epochGrid.length);
+        Score[] scores = new Score[epochGrid.length];
         for (int g = 0; g < epochGrid.length; g++) {
-            scores.add(new Score(epochGrid[g], mean(accuracy[g]), mean(crossEntropy[g])));
+            scores[g] = new Score(klWeight, epochGrid[g], mean(accuracy[g]), mean(crossEntropy[g]));
         }
-        Score best = choose(scores);
-        RefinementMlp model = best.epochs() == 0 ? null : trainOnAll(logits, labels, config, seed, best.epochs());
-        return new Outcome(best.epochs(), used, scores, model, ThreadCpu.nanos() - cpu0);
+        return scores;
+    }
+
+    private static TrainLoss trainLoss(double klWeight) {
+        return klWeight == 0 ? TrainLoss.crossEntropyOnly() : new TrainLoss(klWeight, true);
     }
 
     /**
@@ -226,6 +299,20 @@ public final class CrossValidatedRefit {
         return fold;
     }
 
+    /** The best score by {@code criterion} (scores come in grid order: weights, then epochs). */
+    static Score choose(List<Score> scores, Criterion criterion) {
+        if (criterion == Criterion.ACCURACY) {
+            return choose(scores);
+        }
+        Score best = scores.get(0);
+        for (Score s : scores.subList(1, scores.size())) {
+            if (s.crossEntropy() < best.crossEntropy()) {
+                best = s;
+            }
+        }
+        return best;
+    }
+
     /** Highest accuracy; ties: lower cross-entropy, then fewer epochs (scores come in grid order). */
     static Score choose(List<Score> scores) {
         Score best = scores.get(0);
@@ -239,11 +326,13 @@ public final class CrossValidatedRefit {
         return best;
     }
 
-    private static RefinementMlp trainOnAll(float[] logits, int[] labels, RefinerConfig config, long seed, int epochs) {
+    private static RefinementMlp trainOnAll(float[] logits, int[] labels, RefinerConfig config, long seed, int epochs,
+                                           double klWeight) {
         RefinementMlp mlp = new RefinementMlp(config, initSeed(seed, -1));
+        TrainLoss loss = trainLoss(klWeight);
         try {
             for (int e = 1; e <= epochs; e++) {
-                mlp.trainEpoch(logits, labels, TrainLoss.crossEntropyOnly(), shuffleSeed(seed, -1, e));
+                mlp.trainEpoch(logits, labels, loss, shuffleSeed(seed, -1, e));
             }
             return mlp;
         } catch (RuntimeException e) {
@@ -261,6 +350,20 @@ public final class CrossValidatedRefit {
             if (values[i] < 0 || i > 0 && values[i] <= values[i - 1]) {
                 throw new IllegalArgumentException("the epoch grid must be non-negative and strictly increasing, got "
                         + Arrays.toString(values));
+            }
+        }
+        return values;
+    }
+
+    private static double[] checkWeights(List<Double> klWeights) {
+        if (klWeights == null || klWeights.isEmpty()) {
+            throw new IllegalArgumentException("the consistency weight grid is empty");
+        }
+        double[] values = klWeights.stream().mapToDouble(Double::doubleValue).toArray();
+        for (int i = 0; i < values.length; i++) {
+            if (!(values[i] >= 0) || !Double.isFinite(values[i]) || i > 0 && values[i] <= values[i - 1]) {
+                throw new IllegalArgumentException("the consistency weights must be finite, non-negative and strictly "
+                        + "increasing, got " + Arrays.toString(values));
             }
         }
         return values;

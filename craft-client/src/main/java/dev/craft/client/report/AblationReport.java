@@ -1,7 +1,6 @@
 package dev.craft.client.report;
 
 import dev.craft.client.bench.Stats;
-import dev.craft.client.tune.FinalRefit;
 import dev.craft.client.tune.Method;
 import dev.craft.client.tune.RoundMetrics;
 import dev.craft.client.tune.RunDirectory;
@@ -36,7 +35,7 @@ public final class AblationReport {
 
     /** One run as the page reads it. */
     record Run(String dataset, String variant, double testAccuracy, double zeroShot, double finalTrainAccuracy,
-               int promptChangesAfter20, Integer refitEpochs) {
+               int promptChangesAfter20, String refitChoice) {
     }
 
     private final Inputs inputs;
@@ -93,7 +92,7 @@ public final class AblationReport {
                 diag.add(cell.isEmpty() ? "–" : String.join(", ", cell.stream()
                         .map(r -> r.promptChangesAfter20() < 0 ? "–" : Integer.toString(r.promptChangesAfter20())).toList()));
                 diag.add(cell.isEmpty() ? "–" : String.join(", ", cell.stream()
-                        .map(r -> r.refitEpochs() == null ? "–" : r.refitEpochs().toString()).toList()));
+                        .map(r -> r.refitChoice() == null ? "–" : r.refitChoice()).toList()));
             }
             accuracy.row(row);
             diagnostics.row(diag);
@@ -110,7 +109,8 @@ public final class AblationReport {
                 .append("Final train accuracy: the last round's training accuracy of the loop (refined when the method ")
                 .append("refines; for a refit run, the loop's network, before the refit). Prompt changes after round 20: ")
                 .append("how often the current prompt was replaced in rounds 21 to the end, per seed. Refit epochs: ")
-                .append("what the final refit's cross-validation chose, per seed (0 = the raw prompt logits).\n\n")
+                .append("what the final refit's cross-validation chose, per seed (0 = the raw prompt logits; w = the ")
+                .append("consistency weight the network was trained with, for a cv-kl refit).\n\n")
                 .append(diagnostics.markdown()).append('\n');
         md.append("## Run files\n\n");
         sources.forEach(s -> md.append("- ").append(s).append('\n'));
@@ -158,14 +158,21 @@ public final class AblationReport {
         TuneReport.Refit refit = report.finalRefit();
         List<Run> rows = new ArrayList<>();
         String refitLabel = !config.method().refines() ? ""
-                : config.settings().finalRefit() == FinalRefit.CV ? " · final refit cv" : " · no final refit";
+                : config.settings().finalRefit().refits() ? " · final refit " + config.settings().finalRefit().id()
+                : " · no final refit";
         rows.add(new Run(dataset, base + refitLabel, report.testAccuracy(),
-                report.zeroShotAccuracy(), trainAccuracy, changes, refit == null ? null : refit.epochs()));
+                report.zeroShotAccuracy(), trainAccuracy, changes, refit == null ? null : refitChoice(refit)));
         if (refit != null && refit.loopTestAccuracy() != null) {
             rows.add(new Run(dataset, base + " · loop network (same runs)", refit.loopTestAccuracy(),
                     report.zeroShotAccuracy(), trainAccuracy, changes, null));
         }
         return rows;
+    }
+
+    /** The refit's choice: its epochs, and the consistency weight when the grid had some ("25 w=0.1"). */
+    static String refitChoice(TuneReport.Refit refit) {
+        return refit.klWeight() == null || refit.epochs() == 0 ? Integer.toString(refit.epochs())
+                : refit.epochs() + " w=" + Fmt.number(refit.klWeight());
     }
 
     /** Rounds after {@code after} in which the current prompt was replaced; -1 when not recorded. */

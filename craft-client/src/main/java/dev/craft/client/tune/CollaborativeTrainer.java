@@ -12,8 +12,10 @@ import dev.craft.client.refine.TrainLoss;
 import dev.craft.client.refine.TrainStats;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -116,7 +118,7 @@ public final class CollaborativeTrainer {
 
     /** Whether this run replaces the loop's network after the last round (not below 4 shots per class). */
     private boolean refitsAtTheEnd() {
-        return config.settings().finalRefit() == FinalRefit.CV && config.method().refines() && config.rounds() > 0
+        return config.settings().finalRefit().refits() && config.method().refines() && config.rounds() > 0
                 && CrossValidatedRefit.applicable(task.trainLabels(), k);
     }
 
@@ -126,19 +128,33 @@ public final class CollaborativeTrainer {
     }
 
     private CrossValidatedRefit.Outcome refit(TrainingState state) {
+        if (config.settings().finalRefit() == FinalRefit.CV_KL) {
+            List<Double> weights = config.method().consistency() ? CrossValidatedRefit.CONSISTENCY_WEIGHT_GRID
+                    : List.of(0.0);
+            return CrossValidatedRefit.fit(state.currentLogits, task.trainLabels(), config.settings().refiner(),
+                    config.seed(), CrossValidatedRefit.DEFAULT_FOLDS, CrossValidatedRefit.DEFAULT_EPOCH_GRID, weights,
+                    CrossValidatedRefit.Criterion.CROSS_ENTROPY);
+        }
         return CrossValidatedRefit.fit(state.currentLogits, task.trainLabels(), config.settings().refiner(),
                 config.seed());
     }
 
     private static TuneReport.Refit refitReport(CrossValidatedRefit.Outcome outcome, double loopTestAccuracy) {
+        // the chosen weight's row of the grid (0 epochs, the raw logits, is scored with the first weight)
         Map<Integer, Double> accuracy = new LinkedHashMap<>();
         Map<Integer, Double> crossEntropy = new LinkedHashMap<>();
+        List<TuneReport.RefitScore> grid = new ArrayList<>();
         for (CrossValidatedRefit.Score score : outcome.scores()) {
-            accuracy.put(score.epochs(), score.accuracy());
-            crossEntropy.put(score.epochs(), score.crossEntropy());
+            if (score.epochs() == 0 || score.klWeight() == outcome.klWeight()) {
+                accuracy.put(score.epochs(), score.accuracy());
+                crossEntropy.put(score.epochs(), score.crossEntropy());
+            }
+            grid.add(new TuneReport.RefitScore(score.klWeight(), score.epochs(), score.accuracy(), score.crossEntropy()));
         }
+        boolean weighted = grid.stream().anyMatch(s -> s.klWeight() > 0);
         return new TuneReport.Refit(outcome.epochs(), outcome.folds(), accuracy, crossEntropy,
-                outcome.cpuNanos() / 1e9, Double.isNaN(loopTestAccuracy) ? null : loopTestAccuracy);
+                outcome.cpuNanos() / 1e9, Double.isNaN(loopTestAccuracy) ? null : loopTestAccuracy,
+                weighted ? outcome.klWeight() : null, weighted ? grid : null);
     }
 
     /**

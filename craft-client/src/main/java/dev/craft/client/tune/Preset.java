@@ -14,9 +14,10 @@ public enum Preset {
     PAPER("paper"),
     REFERENCE("reference"),
     /**
-     * The paper's settings with two changes that spend no query (docs/ablation.md measures them):
-     * prompt candidates are scored by how separable their logits are ({@link PromptFitness#LDA}),
-     * and the final refinement network is refitted with cross-validated epochs ({@link FinalRefit#CV}).
+     * The paper's settings with two changes that spend no query (docs/ablation.md and
+     * docs/ablation-consistency.md measure them): prompt candidates are scored by how separable their
+     * logits are ({@link PromptFitness#LDA}), and the final refinement network is refitted with
+     * cross-validated epochs and, for craft, consistency weight ({@link FinalRefit#CV_KL}).
      */
     CRAFT_PLUS("craft+");
 
@@ -49,7 +50,7 @@ public enum Preset {
                     FinalRefit.NONE, PromptFitness.CE);
             case CRAFT_PLUS -> new TuneSettings(this, TuneSettings.INTRINSIC_DIM, TuneSettings.POPSIZE, 1.0, 5.0,
                     ProjectionRule.BBT, 1.0, 0.1 / classes, 0.1 / classes, 4, RefinerConfig.paper(classes),
-                    FinalRefit.CV, PromptFitness.LDA);
+                    FinalRefit.CV_KL, PromptFitness.LDA);
             case REFERENCE -> new TuneSettings(this, TuneSettings.INTRINSIC_DIM, TuneSettings.POPSIZE, profile.sigma0(),
                     profile.bounded() ? 5.0 : 0.0, ProjectionRule.FIXED, profile.projectionStd(), profile.klWeight(), profile.klWeight(), 4,
                     RefinerConfig.reference(classes)

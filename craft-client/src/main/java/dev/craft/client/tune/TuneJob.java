@@ -98,10 +98,13 @@ public final class TuneJob {
                 queryMode.open(client, config.classSetId(), promptSize, requests), dir, progress).run();
         if (result.finalRefit() != null) {
             TuneReport.Refit refit = result.finalRefit();
-            log.accept(String.format(Locale.ROOT, "final refit: %s (cross-validated accuracy %.4f over %d folds, "
-                            + "%.1f s CPU)", refit.epochs() == 0 ? "no refinement network (0 epochs)"
-                            : "a fresh refinement network trained " + refit.epochs() + " epochs",
-                    refit.cvAccuracy().get(refit.epochs()), refit.folds(), refit.cpuSeconds()));
+            String weight = refit.klWeight() == null || refit.epochs() == 0 ? ""
+                    : String.format(Locale.ROOT, " with consistency weight %s", refit.klWeight());
+            log.accept(String.format(Locale.ROOT, "final refit: %s (cross-validated accuracy %.4f, cross-entropy "
+                            + "%.4f over %d folds, %.1f s CPU)", refit.epochs() == 0 ? "no refinement network (0 epochs)"
+                            : "a fresh refinement network trained " + refit.epochs() + " epochs" + weight,
+                    refit.cvAccuracy().get(refit.epochs()), refit.cvCrossEntropy().get(refit.epochs()), refit.folds(),
+                    refit.cpuSeconds()));
         }
         log.accept(String.format(Locale.ROOT, "rounds: %d rounds, %d training queries in %.1f s, of which test "
                         + "evaluation %.1f s (%d evaluation queries)", config.rounds(), result.trainQueries(),

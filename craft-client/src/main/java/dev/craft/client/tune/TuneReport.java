@@ -1,5 +1,6 @@
 package dev.craft.client.tune;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,18 +21,31 @@ public record TuneReport(String method, String dataset, int shots, long seed, lo
     }
 
     /**
-     * The final refit ({@code --final-refit cv}).
+     * The final refit ({@code --final-refit cv} or {@code cv-kl}).
      *
      * @param epochs         epochs the chosen network was trained on all shots; 0 = no network (raw logits)
      * @param folds          cross-validation folds used
-     * @param cvAccuracy     per epoch count of the grid, the mean validation accuracy over folds
-     * @param cvCrossEntropy per epoch count of the grid, the mean validation cross-entropy over folds
+     * @param cvAccuracy     per epoch count of the grid, the mean validation accuracy over folds (with
+     *                       consistency weights: the chosen weight's)
+     * @param cvCrossEntropy per epoch count of the grid, the mean validation cross-entropy over folds (idem)
      * @param cpuSeconds     CPU time of the refit (folds and final fit) in the session that ran it
      * @param loopTestAccuracy diagnostic: the final test accuracy through the loop's network instead (the
      *                       same test logits, no query), i.e. what the run would report without the refit;
      *                       null when the final evaluation ran in an earlier session (a resumed finished run)
+     * @param klWeight       the consistency weight of the chosen network; null when the grid had only 0
+     * @param grid           every entry of a grid with consistency weights; null when it had only 0
      */
     public record Refit(int epochs, int folds, Map<Integer, Double> cvAccuracy, Map<Integer, Double> cvCrossEntropy,
-                        double cpuSeconds, Double loopTestAccuracy) {
+                        double cpuSeconds, Double loopTestAccuracy, Double klWeight, List<RefitScore> grid) {
+
+        /** A refit without consistency weights (report.json written before they existed reads the same). */
+        public Refit(int epochs, int folds, Map<Integer, Double> cvAccuracy, Map<Integer, Double> cvCrossEntropy,
+                     double cpuSeconds, Double loopTestAccuracy) {
+            this(epochs, folds, cvAccuracy, cvCrossEntropy, cpuSeconds, loopTestAccuracy, null, null);
+        }
+    }
+
+    /** One entry of the refit's grid: mean validation accuracy and cross-entropy over the folds. */
+    public record RefitScore(double klWeight, int epochs, double accuracy, double crossEntropy) {
     }
 }

@@ -61,7 +61,7 @@ class TuneCommandErrorsTest {
     void unknownFinalRefit() {
         Path dataset = TinyDataset.create(work.resolve("ds"), 2, 2, 1);
         assertOneLineError(tune("--dataset", dataset.toString(), "--final-refit", "always"),
-                "--final-refit 'always' is not one of [none, cv]");
+                "--final-refit 'always' is not one of [none, cv, cv-kl]");
     }
 
     @Test

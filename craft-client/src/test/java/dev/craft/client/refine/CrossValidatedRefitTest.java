@@ -8,6 +8,7 @@ import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 /** The final refit: its folds, its choice of epochs on logits it should and should not change, its determinism. */
 class CrossValidatedRefitTest {
@@ -160,6 +161,42 @@ class CrossValidatedRefitTest {
     }
 
     @Test
+    void consistencyWeightsGetTheirOwnNetworksAndTheLowestCrossEntropyWins() {
+        SyntheticLogits data = SyntheticLogits.permuted(6, 36, 8);
+        List<Integer> epochs = List.of(0, 3, 8);
+        try (CrossValidatedRefit.Outcome weighted = CrossValidatedRefit.fit(data.logits, data.labels, small(6), 3, 4,
+                epochs, List.of(0.0, 0.3, 3.0), CrossValidatedRefit.Criterion.CROSS_ENTROPY);
+             CrossValidatedRefit.Outcome plain = CrossValidatedRefit.fit(data.logits, data.labels, small(6), 3, 4,
+                     epochs, List.of(0.0), CrossValidatedRefit.Criterion.CROSS_ENTROPY)) {
+            // 0 epochs once, then 3 and 8 epochs for each weight, in grid order
+            assertThat(weighted.scores()).extracting(CrossValidatedRefit.Score::klWeight, CrossValidatedRefit.Score::epochs)
+                    .containsExactly(tuple(0.0, 0), tuple(0.0, 3), tuple(0.0, 8), tuple(0.3, 3), tuple(0.3, 8),
+                            tuple(3.0, 3), tuple(3.0, 8));
+            // weight 0's networks are the same whatever other weights are tried
+            assertThat(weighted.scores().subList(0, 3)).isEqualTo(plain.scores());
+            // the term changes what is learned
+            assertThat(scoreOf(weighted, 3.0, 8)).usingRecursiveComparison().ignoringFields("klWeight")
+                    .isNotEqualTo(scoreOf(weighted, 0.0, 8));
+            CrossValidatedRefit.Score lowest = weighted.scores().stream()
+                    .min(java.util.Comparator.comparingDouble(CrossValidatedRefit.Score::crossEntropy)).orElseThrow();
+            assertThat(weighted.epochs()).isEqualTo(lowest.epochs());
+            assertThat(weighted.klWeight()).isEqualTo(lowest.epochs() == 0 ? 0.0 : lowest.klWeight());
+        }
+    }
+
+    @Test
+    void byCrossEntropyTiesGoToTheEarlierEntry() {
+        var raw = new CrossValidatedRefit.Score(0.0, 0, 0.5, 0.8);
+        var light = new CrossValidatedRefit.Score(0.1, 25, 0.9, 0.6);
+        var strong = new CrossValidatedRefit.Score(1.0, 25, 0.7, 0.6);
+        var accurate = new CrossValidatedRefit.Score(0.0, 50, 0.95, 0.7);
+        assertThat(CrossValidatedRefit.choose(List.of(raw, light, strong, accurate),
+                CrossValidatedRefit.Criterion.CROSS_ENTROPY)).isEqualTo(light);
+        assertThat(CrossValidatedRefit.choose(List.of(raw, light, strong, accurate),
+                CrossValidatedRefit.Criterion.ACCURACY)).isEqualTo(accurate);
+    }
+
+    @Test
     void badGridsAreRefused() {
         SyntheticLogits data = SyntheticLogits.random(3, 6, 1.0, 1);
         assertThatThrownBy(() -> CrossValidatedRefit.fit(data.logits, data.labels, small(3), 1, 4, List.of(10, 5)))
@@ -168,6 +205,16 @@ class CrossValidatedRefitTest {
                 .hasMessageContaining("empty");
         assertThatThrownBy(() -> CrossValidatedRefit.fit(data.logits, data.labels, small(3), 1, 1, List.of(0)))
                 .hasMessageContaining("folds");
+        for (List<Double> weights : List.of(List.<Double>of(), List.of(0.1, 0.1), List.of(-1.0), List.of(0.0, Double.NaN))) {
+            assertThatThrownBy(() -> CrossValidatedRefit.fit(data.logits, data.labels, small(3), 1, 4, List.of(0, 1),
+                    weights, CrossValidatedRefit.Criterion.CROSS_ENTROPY))
+                    .as("weights %s", weights).hasMessageContaining("consistency weight");
+        }
+    }
+
+    private static CrossValidatedRefit.Score scoreOf(CrossValidatedRefit.Outcome outcome, double weight, int epochs) {
+        return outcome.scores().stream().filter(s -> s.klWeight() == weight && s.epochs() == epochs).findFirst()
+                .orElseThrow();
     }
 
     private static CrossValidatedRefit.Score score(CrossValidatedRefit.Outcome outcome, int epochs) {

@@ -72,6 +72,24 @@ class AblationReportTest {
     }
 
     @Test
+    void aConsistencyRefitIsAVariantOfItsOwnAndShowsTheChosenWeight() throws Exception {
+        Path dtd = temp.resolve("dtd");
+        run(dtd.resolve("a"), Method.CRAFT, 1, FinalRefit.CV_KL, 0.62, 0.50, new int[] {19, 19});
+        run(dtd.resolve("b"), Method.CRAFT, 2, FinalRefit.CV_KL, 0.58, 0.52, new int[] {19, 19});
+        run(dtd.resolve("c"), Method.CRAFT, 1, FinalRefit.CV, 0.60, 0.50, new int[] {19, 19});
+        Path out = temp.resolve("ablation.md");
+
+        Cli.Outcome outcome = Cli.run("report", "ablation", "--bench", "DTD-10=" + dtd, "--out", out.toString());
+
+        assertThat(outcome.exitCode()).as(outcome.err()).isZero();
+        String page = Files.readString(out);
+        assertThat(page).contains("| craft · 16 shots · 2,000 queries · paper · final refit cv-kl | 60.00 ± 2.83 (2) |");
+        assertThat(page).contains("| craft · 16 shots · 2,000 queries · paper · final refit cv | 60.00 (1) |");
+        // refit choice per seed: seed 1 chose 50 epochs at weight 0.3, seed 2 the raw logits
+        assertThat(page).contains("| 50 w=0.3, 0 |");
+    }
+
+    @Test
     void aFolderWithoutFinishedRunsIsAnError() throws IOException {
         Files.createDirectories(temp.resolve("empty"));
         Cli.Outcome outcome = Cli.run("report", "ablation", "--bench", "X=" + temp.resolve("empty"),
@@ -100,9 +118,14 @@ class AblationReportTest {
             run.appendMetrics(new RoundMetrics(round, 40L * round, 1, 1.0, 1.2, 0.5, 0.9, Double.NaN, 100L * round,
                     50, 5, 20, promptRounds[i]));
         }
-        TuneReport.Refit chosen = refit == FinalRefit.NONE ? null
-                : new TuneReport.Refit(seed == 1 ? 50 : 0, 4, Map.of(0, 0.5, 50, 0.6), Map.of(0, 1.0, 50, 0.9), 1.0,
-                loopAccuracy);
+        TuneReport.Refit chosen = switch (refit) {
+            case NONE -> null;
+            case CV -> new TuneReport.Refit(seed == 1 ? 50 : 0, 4, Map.of(0, 0.5, 50, 0.6), Map.of(0, 1.0, 50, 0.9), 1.0,
+                    loopAccuracy);
+            case CV_KL -> new TuneReport.Refit(seed == 1 ? 50 : 0, 4, Map.of(0, 0.5, 50, 0.6), Map.of(0, 1.0, 50, 0.9),
+                    1.0, loopAccuracy, 0.3, List.of(new TuneReport.RefitScore(0, 0, 0.5, 1.0),
+                    new TuneReport.RefitScore(0.3, 50, 0.6, 0.9)));
+        };
         run.writeReport(new TuneReport(method.id(), "/data/dtd.json", 16, seed, 2000, 2000, 2, 0.30, accuracy, 10.0,
                 1000, chosen));
     }

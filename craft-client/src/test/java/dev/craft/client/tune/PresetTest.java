@@ -92,7 +92,9 @@ class PresetTest {
         TuneSettings paper = Preset.PAPER.settings(DatasetProfile.DTD, 10);
         TuneSettings plus = Preset.CRAFT_PLUS.settings(DatasetProfile.DTD, 10);
         assertThat(plus.promptFitness()).isEqualTo(PromptFitness.LDA);
-        assertThat(plus.finalRefit()).isEqualTo(FinalRefit.CV);
+        assertThat(plus.finalRefit()).isEqualTo(FinalRefit.CV_KL);
+        assertThat(FinalRefit.fromId("cv-kl")).isEqualTo(FinalRefit.CV_KL);
+        assertThat(FinalRefit.CV_KL.id()).isEqualTo("cv-kl");
         assertThat(paper.promptFitness()).isEqualTo(PromptFitness.CE);
         assertThat(Preset.REFERENCE.settings(DatasetProfile.DTD, 10).promptFitness()).isEqualTo(PromptFitness.CE);
         // everything else is the paper's
