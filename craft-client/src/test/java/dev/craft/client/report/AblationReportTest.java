@@ -38,12 +38,7 @@ class AblationReportTest {
         run(dtd.resolve("a/craft-16shot-seed2"), Method.CRAFT, 2, FinalRefit.CV, 0.70, 0.52, new int[] {2, 22, 22, 22, 22});
         run(dtd.resolve("b/bbt-16shot-seed1"), Method.BBT, 1, FinalRefit.NONE, 0.40, Double.NaN, new int[] {1, 2, 3, 4, 5});
         run(dtd.resolve("b/bbt-16shot-seed2"), Method.BBT, 2, FinalRefit.NONE, 0.50, Double.NaN, new int[] {1, 1, 1, 1, 1});
-        Path out = temp.resolve("ablation.md");
-
-        Cli.Outcome outcome = Cli.run("report", "ablation", "--bench", "DTD-10=" + dtd, "--out", out.toString());
-
-        assertThat(outcome.exitCode()).as(outcome.err()).isZero();
-        String page = Files.readString(out);
+        String page = page(dtd);
         assertThat(page).contains("| craft · 16 shots · 2,000 queries · paper · final refit cv | 65.00 ± 7.07 (2) |");
         assertThat(page).contains("| craft · 16 shots · 2,000 queries · paper · loop network (same runs) | 51.00 ± 1.41 (2) |");
         assertThat(page).contains("| bbt · 16 shots · 2,000 queries · paper | 45.00 ± 7.07 (2) |");
@@ -61,12 +56,7 @@ class AblationReportTest {
         run(bench.resolve("craft-default"), Method.CRAFT, 1, paper, 0.60, Double.NaN, new int[] {1, 1, 1, 1, 1});
         run(bench.resolve("craft-strong-kl"), Method.CRAFT, 1, paper.withConsistency(1.0, 1.0, 1), 0.70, Double.NaN,
                 new int[] {1, 1, 1, 1, 1});
-        Path out = temp.resolve("kl.md");
-
-        Cli.Outcome outcome = Cli.run("report", "ablation", "--bench", "DTD-10=" + bench, "--out", out.toString());
-
-        assertThat(outcome.exitCode()).as(outcome.err()).isZero();
-        String page = Files.readString(out);
+        String page = page(bench);
         assertThat(page).contains("| craft · 16 shots · 2,000 queries · paper · no final refit | 60.00 (1) |");
         assertThat(page).contains("| craft · 16 shots · 2,000 queries · paper · KL w=1, n=1 · no final refit | 70.00 (1) |");
     }
@@ -77,12 +67,7 @@ class AblationReportTest {
         run(dtd.resolve("a"), Method.CRAFT, 1, FinalRefit.CV_KL, 0.62, 0.50, new int[] {19, 19});
         run(dtd.resolve("b"), Method.CRAFT, 2, FinalRefit.CV_KL, 0.58, 0.52, new int[] {19, 19});
         run(dtd.resolve("c"), Method.CRAFT, 1, FinalRefit.CV, 0.60, 0.50, new int[] {19, 19});
-        Path out = temp.resolve("ablation.md");
-
-        Cli.Outcome outcome = Cli.run("report", "ablation", "--bench", "DTD-10=" + dtd, "--out", out.toString());
-
-        assertThat(outcome.exitCode()).as(outcome.err()).isZero();
-        String page = Files.readString(out);
+        String page = page(dtd);
         assertThat(page).contains("| craft · 16 shots · 2,000 queries · paper · final refit cv-kl | 60.00 ± 2.83 (2) |");
         assertThat(page).contains("| craft · 16 shots · 2,000 queries · paper · final refit cv | 60.00 (1) |");
         // refit choice per seed: seed 1 chose 50 epochs at weight 0.3, seed 2 the raw logits
@@ -100,6 +85,14 @@ class AblationReportTest {
     }
 
     /** A finished run whose metrics rows are rounds 19..23 with the given current-prompt rounds. */
+    /** The page `craft report ablation` writes for one bench folder labelled DTD-10. */
+    private String page(Path bench) throws IOException {
+        Path out = temp.resolve("page.md");
+        Cli.Outcome outcome = Cli.run("report", "ablation", "--bench", "DTD-10=" + bench, "--out", out.toString());
+        assertThat(outcome.exitCode()).as(outcome.err()).isZero();
+        return Files.readString(out);
+    }
+
     private static void run(Path dir, Method method, long seed, FinalRefit refit, double accuracy, double loopAccuracy,
                             int[] promptRounds) throws IOException {
         run(dir, method, seed, Preset.PAPER.settings(DatasetProfile.OTHER, CLASSES.size()).withFinalRefit(refit), accuracy,
