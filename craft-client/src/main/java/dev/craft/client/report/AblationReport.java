@@ -163,7 +163,8 @@ public final class AblationReport {
         rows.add(new Run(dataset, base + refitLabel, report.testAccuracy(),
                 report.zeroShotAccuracy(), trainAccuracy, changes, refit == null ? null : refitChoice(refit)));
         if (refit != null && refit.loopTestAccuracy() != null) {
-            rows.add(new Run(dataset, base + " · loop network (same runs)", refit.loopTestAccuracy(),
+            rows.add(new Run(dataset, base + " · loop network (same runs as" + refitLabel.substring(2) + ")",
+                    refit.loopTestAccuracy(),
                     report.zeroShotAccuracy(), trainAccuracy, changes, null));
         }
         return rows;

@@ -25,9 +25,9 @@ import java.util.Optional;
  * (written while the next round runs, {@link CheckpointWriter}).
  * The baselines and ablations are the same loop with parts switched off ({@link Method}).
  *
- * <p>With {@link FinalRefit#CV} the last round, after its epoch and before its test evaluation,
- * replaces the loop's network by a fresh one fitted on the final prompt's training logits
- * ({@link CrossValidatedRefit}); no query is spent. The refit is not checkpointed: it follows from
+ * <p>With {@link FinalRefit#CV} (or {@link FinalRefit#CV_KL}) the last round, after its epoch and
+ * before its test evaluation, replaces the loop's network by a fresh one fitted on the final prompt's
+ * training logits ({@link CrossValidatedRefit}); no query is spent. The refit is not checkpointed: it follows from
  * the seed and the checkpointed logits, so a run resumed after its last round makes it again.
  *
  * <p>Every request carries an idempotency key made of the run id, the round and its purpose, so a

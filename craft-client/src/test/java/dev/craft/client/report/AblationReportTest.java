@@ -40,7 +40,7 @@ class AblationReportTest {
         run(dtd.resolve("b/bbt-16shot-seed2"), Method.BBT, 2, FinalRefit.NONE, 0.50, Double.NaN, new int[] {1, 1, 1, 1, 1});
         String page = page(dtd);
         assertThat(page).contains("| craft · 16 shots · 2,000 queries · paper · final refit cv | 65.00 ± 7.07 (2) |");
-        assertThat(page).contains("| craft · 16 shots · 2,000 queries · paper · loop network (same runs) | 51.00 ± 1.41 (2) |");
+        assertThat(page).contains("| craft · 16 shots · 2,000 queries · paper · loop network (same runs as final refit cv) | 51.00 ± 1.41 (2) |");
         assertThat(page).contains("| bbt · 16 shots · 2,000 queries · paper | 45.00 ± 7.07 (2) |");
         // prompt changes in rounds 21+ (rows are rounds 19..23): seed 1 changes at 21 and 23, seed 2 at none
         // after 20 (its change is at round 20); refit epochs per seed
@@ -72,6 +72,11 @@ class AblationReportTest {
         assertThat(page).contains("| craft · 16 shots · 2,000 queries · paper · final refit cv | 60.00 (1) |");
         // refit choice per seed: seed 1 chose 50 epochs at weight 0.3, seed 2 the raw logits
         assertThat(page).contains("| 50 w=0.3, 0 |");
+        // the loop networks of the two kinds of refit run are rows of their own
+        assertThat(page).contains("| craft · 16 shots · 2,000 queries · paper · loop network (same runs as final refit cv-kl) "
+                + "| 51.00 ± 1.41 (2) |");
+        assertThat(page).contains("| craft · 16 shots · 2,000 queries · paper · loop network (same runs as final refit cv) "
+                + "| 50.00 (1) |");
     }
 
     @Test
