@@ -31,7 +31,7 @@ class BenchCommandTest {
         assertThat(bench("--shots", "1,x").err()).startsWith("craft: error: --shots: 'x' is not a whole number");
         assertThat(bench("--seeds", "1,1").err()).startsWith("craft: error: --seeds lists 1 twice");
         assertThat(bench("--preset", "fast").err()).startsWith("craft: error: --preset 'fast' is not one of");
-        assertThat(bench("--final-refit", "x").err()).startsWith("craft: error: --final-refit 'x' is not one of [none, cv]");
+        assertThat(bench("--final-refit", "x").err()).startsWith("craft: error: --final-refit 'x' is not one of [none, cv, cv-kl]");
         assertThat(bench("--eval-every", "-1").err()).startsWith("craft: error: --eval-every must not be negative");
         assertThat(bench("--budget-rule", "paper").err()).startsWith(
                 "craft: error: --budget-rule 'paper' is not one of fixed, reference");

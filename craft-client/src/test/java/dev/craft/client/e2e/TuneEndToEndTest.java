@@ -181,6 +181,36 @@ class TuneEndToEndTest {
     }
 
     @Test
+    void consistencyRefitSpendsNoQueryAndRecordsItsWholeGrid() throws Exception {
+        String key = "refit-key-0006";
+        Path plain = work.resolve("run-no-refit-kl");
+        Path refit = work.resolve("run-refit-kl");
+        assertThat(tune(key, "craft", 80, 4, plain, "--preset", "paper").exitCode()).isZero();
+        long start = usage(key);
+        Cli.Outcome outcome = tune(key, "craft", 80, 4, refit, "--preset", "paper", "--final-refit", "cv-kl");
+        assertThat(outcome.exitCode()).as(outcome.err()).isZero();
+        assertThat(usage(key) - start).isEqualTo(82);
+
+        JsonNode chosen = JSON.readTree(refit.resolve("report.json").toFile()).get("finalRefit");
+        // 0 epochs once, then 6 epoch counts for each of the 5 weights
+        JsonNode grid = chosen.get("grid");
+        assertThat(grid.size()).isEqualTo(1 + 6 * 5);
+        double lowest = Double.MAX_VALUE;
+        JsonNode winner = null;
+        for (JsonNode entry : grid) {
+            if (entry.get("crossEntropy").asDouble() < lowest) {
+                lowest = entry.get("crossEntropy").asDouble();
+                winner = entry;
+            }
+        }
+        assertThat(chosen.get("epochs").asInt()).isEqualTo(winner.get("epochs").asInt());
+        assertThat(chosen.get("klWeight").asDouble()).isEqualTo(
+                winner.get("epochs").asInt() == 0 ? 0.0 : winner.get("klWeight").asDouble());
+        assertThat(chosen.get("loopTestAccuracy").asDouble())
+                .isEqualTo(JSON.readTree(plain.resolve("report.json").toFile()).get("testAccuracy").asDouble());
+    }
+
+    @Test
     void craftPlusScoresPromptsByLdaAndKeepsTheLoopsNetworkBelowFourShots() throws Exception {
         String key = "plus-key-0007";
         Path paper = work.resolve("run-paper-2shot");
@@ -192,7 +222,7 @@ class TuneEndToEndTest {
         JsonNode settings = JSON.readTree(plus.resolve("config.json").toFile()).get("settings");
         assertThat(settings.get("preset").asString()).isEqualTo("craft+");
         assertThat(settings.get("promptFitness").asString()).isEqualTo("lda");
-        assertThat(settings.get("finalRefit").asString()).isEqualTo("cv");
+        assertThat(settings.get("finalRefit").asString()).isEqualTo("cv-kl");
         JsonNode report = JSON.readTree(plus.resolve("report.json").toFile());
         assertThat(report.get("trainQueries").asLong()).isEqualTo(80);
         // 2 shots per class: below the refit's 4, the loop's network stays
