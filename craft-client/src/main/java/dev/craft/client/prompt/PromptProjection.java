@@ -44,9 +44,7 @@ public final class PromptProjection {
 
     /** Writes A z into {@code out} at {@code offset}. */
     public void applyInto(double[] z, float[] out, int offset) {
-        if (z.length != cols) {
-            throw new IllegalArgumentException("z has " + z.length + " values, the projection needs " + cols);
-        }
+        checkDimension(z);
         for (int r = 0; r < rows; r++) {
             double sum = 0;
             int base = r * cols;
@@ -71,9 +69,7 @@ public final class PromptProjection {
      */
     public float[] applyAll(double[][] zs) {
         for (double[] z : zs) {
-            if (z.length != cols) {
-                throw new IllegalArgumentException("z has " + z.length + " values, the projection needs " + cols);
-            }
+            checkDimension(z);
         }
         float[] out = new float[zs.length * rows];
         int k = 0;
@@ -84,6 +80,12 @@ public final class PromptProjection {
             applyInto(zs[k], out, k * rows);
         }
         return out;
+    }
+
+    private void checkDimension(double[] z) {
+        if (z.length != cols) {
+            throw new IllegalArgumentException("z has " + z.length + " values, the projection needs " + cols);
+        }
     }
 
     private void applyFour(double[] z0, double[] z1, double[] z2, double[] z3, float[] out, int offset) {

@@ -157,14 +157,13 @@ public final class AblationReport {
                 consistencyLabel(config), "mean".equals(config.currentPrompt()) ? " · current mean" : "");
         TuneReport.Refit refit = report.finalRefit();
         List<Run> rows = new ArrayList<>();
+        String refitName = "final refit " + config.settings().finalRefit().id();
         String refitLabel = !config.method().refines() ? ""
-                : config.settings().finalRefit().refits() ? " · final refit " + config.settings().finalRefit().id()
-                : " · no final refit";
+                : config.settings().finalRefit().refits() ? " · " + refitName : " · no final refit";
         rows.add(new Run(dataset, base + refitLabel, report.testAccuracy(),
                 report.zeroShotAccuracy(), trainAccuracy, changes, refit == null ? null : refitChoice(refit)));
         if (refit != null && refit.loopTestAccuracy() != null) {
-            rows.add(new Run(dataset, base + " · loop network (same runs as" + refitLabel.substring(2) + ")",
-                    refit.loopTestAccuracy(),
+            rows.add(new Run(dataset, base + " · loop network (same runs as " + refitName + ")", refit.loopTestAccuracy(),
                     report.zeroShotAccuracy(), trainAccuracy, changes, null));
         }
         return rows;

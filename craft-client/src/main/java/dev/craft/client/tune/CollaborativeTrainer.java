@@ -128,15 +128,12 @@ public final class CollaborativeTrainer {
     }
 
     private CrossValidatedRefit.Outcome refit(TrainingState state) {
-        if (config.settings().finalRefit() == FinalRefit.CV_KL) {
-            List<Double> weights = config.method().consistency() ? CrossValidatedRefit.CONSISTENCY_WEIGHT_GRID
-                    : List.of(0.0);
-            return CrossValidatedRefit.fit(state.currentLogits, task.trainLabels(), config.settings().refiner(),
-                    config.seed(), CrossValidatedRefit.DEFAULT_FOLDS, CrossValidatedRefit.DEFAULT_EPOCH_GRID, weights,
-                    CrossValidatedRefit.Criterion.CROSS_ENTROPY);
-        }
+        boolean withKl = config.settings().finalRefit() == FinalRefit.CV_KL;
+        List<Double> weights = withKl && config.method().consistency() ? CrossValidatedRefit.CONSISTENCY_WEIGHT_GRID
+                : List.of(0.0);
         return CrossValidatedRefit.fit(state.currentLogits, task.trainLabels(), config.settings().refiner(),
-                config.seed());
+                config.seed(), CrossValidatedRefit.DEFAULT_FOLDS, CrossValidatedRefit.DEFAULT_EPOCH_GRID, weights,
+                withKl ? CrossValidatedRefit.Criterion.CROSS_ENTROPY : CrossValidatedRefit.Criterion.ACCURACY);
     }
 
     private static TuneReport.Refit refitReport(CrossValidatedRefit.Outcome outcome, double loopTestAccuracy) {
