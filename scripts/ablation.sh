@@ -13,16 +13,20 @@
 #   craft-plus    craft and pgpr with --preset craft+ (LDA prompt fitness, final refit cv-kl: for craft with
 #                 the consistency term's weight chosen by cross-validation); pgpr is craft+ without the
 #                 consistency terms
+#   craft-plus-views  craft and pgpr with --preset craft+ --views 2: two prompts searched one after the other
+#                 (1,000 queries each), the refinement network reading both; craft searches the second for
+#                 what the first lacks, pgpr on its own (a prediction costs 2 queries)
 #   craft-plus-norefit  craft with --preset craft+ --final-refit none (the LDA fitness alone)
 #   craft-plus-kl craft with --preset craft+ --kl-weight 1 --kl-cutoff 1: consistency terms 10x the paper's
 #                 weight (0.1/K at K = 10), the refinement's term on for the whole run
 #   few-shot      zs, craft --preset paper --final-refit cv and craft --preset craft+ at 1 and 2 shots
 # and, on Fashion-MNIST (demo bundle; the vocabulary it was aligned on, so zero-shot is high), the check
 # on a third dataset: bbt, pr and craft with --preset paper --final-refit cv, craft with --preset craft+;
-# fashion-craft-plus: craft and pgpr with --preset craft+ on Fashion-MNIST only.
+# fashion-craft-plus: craft and pgpr with --preset craft+ on Fashion-MNIST only; fashion-craft-plus-views: the
+# same with --views 2.
 # Environment [defaults]: BUDGET [2000], SEEDS [1,2,3], WORK [target/ablation], DOC [docs/ablation.md],
 # PORT [18610; MNIST PORT+1], STEPS [runs,report], VARIANTS [all: the names above, comma-separated;
-# fashion-mnist and fashion-craft-plus for the third dataset's runs].
+# fashion-mnist, fashion-craft-plus and fashion-craft-plus-views for the third dataset's runs].
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -35,7 +39,7 @@ work="${WORK:-$root/target/ablation}"
 doc="${DOC:-$root/docs/ablation.md}"
 port="${PORT:-18610}"
 steps=",${STEPS:-runs,report},"
-variants=",${VARIANTS:-paper-refit,reference-refit,craft-plus,craft-plus-kl,craft-plus-norefit,few-shot,fashion-mnist,fashion-craft-plus},"
+variants=",${VARIANTS:-paper-refit,reference-refit,craft-plus,craft-plus-views,craft-plus-kl,craft-plus-norefit,few-shot,fashion-mnist,fashion-craft-plus,fashion-craft-plus-views},"
 # wanted VARIANT: whether VARIANTS names it
 wanted() { [[ "$variants" == *,$1,* ]]; }
 key="ablation-key-0001"
@@ -85,6 +89,11 @@ stream() {
     log "$name: craft-plus"
     craft bench "${common[@]}" --methods craft,pgpr --shots 16 --preset craft+ --out "$work/$name/craft-plus"
   fi
+  if wanted craft-plus-views; then
+    log "$name: craft-plus-views"
+    craft bench "${common[@]}" --methods craft,pgpr --shots 16 --preset craft+ --views 2 \
+      --out "$work/$name/craft-plus-views"
+  fi
   if wanted craft-plus-kl; then
     log "$name: craft-plus-kl"
     craft bench "${common[@]}" --methods craft --shots 16 --preset craft+ --kl-weight 1 --kl-cutoff 1 \
@@ -114,6 +123,11 @@ stream() {
     log "fashion-mnist: craft-plus"
     craft bench "${base[@]}" --dataset "$cache/datasets/fashion-mnist" --methods craft,pgpr --shots 16 \
       --preset craft+ --out "$work/fashion-mnist/craft-plus"
+  fi
+  if [[ "$name" == mnist ]] && wanted fashion-craft-plus-views; then
+    log "fashion-mnist: craft-plus-views"
+    craft bench "${base[@]}" --dataset "$cache/datasets/fashion-mnist" --methods craft,pgpr --shots 16 \
+      --preset craft+ --views 2 --out "$work/fashion-mnist/craft-plus-views"
   fi
   kill $pid 2>/dev/null || true
 }

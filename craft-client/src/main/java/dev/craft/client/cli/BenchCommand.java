@@ -75,6 +75,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Mixin
     ConsistencyOption consistency;
 
+    @Mixin
+    ViewsOption views;
+
     @Option(names = "--eval-every", defaultValue = "0",
             description = "Evaluate on the test set every R rounds, for craft plot queries (0: only at the end).")
     int evalEvery;
@@ -108,7 +111,7 @@ public final class BenchCommand implements Callable<Integer> {
             TuneRequest request = new TuneRequest(serviceUrl, apiKey, data.dataset(), data.split(), cell.shots(), cell.seed(),
                     cell.method(), step.budget(), step.runDir(), evalEvery, presetValue, "best",
                     step.action() == CellAction.RESUME, null, null, false, data.uploadCacheFile(),
-                    service.retryPolicy(), finalRefitValue, consistencyValue);
+                    service.retryPolicy(), finalRefitValue, consistencyValue, views.value());
             TuneJob.validate(request);
             requests.add(request);
         }

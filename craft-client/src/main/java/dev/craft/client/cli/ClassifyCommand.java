@@ -16,7 +16,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "classify", mixinStandardHelpOptions = true,
-        description = "Classify images with a tuned artefact: one query per request of up to --batch images; "
+        description = "Classify images with a tuned artefact: one query per view of the artefact per request of up to "
+                + "--batch images; "
                 + "prints one line per image: file, predicted class, its probability.")
 public final class ClassifyCommand implements Callable<Integer> {
 

@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = {"Evaluate a tuned artefact on another dataset's test images (one query).",
+        description = {"Evaluate a tuned artefact on another dataset's test images (one query per view of the artefact).",
                 "The dataset's classes must be the tuned classes or a subset (distribution shift: tune on ImageNet,",
                 "test on -V2, -Sketch, -A, -R); for a subset the prediction is restricted to its classes."})
 public final class EvalCommand implements Callable<Integer> {
@@ -53,8 +53,9 @@ public final class EvalCommand implements Callable<Integer> {
                     correct++;
                 }
             }
-            spec.commandLine().getOut().printf(Locale.ROOT, "{\"accuracy\": %.6f, \"images\": %d, \"classes\": %d, \"evalQueries\": 1}%n",
-                    test.isEmpty() ? Double.NaN : (double) correct / test.size(), test.size(), toTuned.length);
+            spec.commandLine().getOut().printf(Locale.ROOT, "{\"accuracy\": %.6f, \"images\": %d, \"classes\": %d, \"evalQueries\": %d}%n",
+                    test.isEmpty() ? Double.NaN : (double) correct / test.size(), test.size(), toTuned.length,
+                    classifier.views());
         }
         return 0;
     }

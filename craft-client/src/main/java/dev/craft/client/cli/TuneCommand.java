@@ -52,6 +52,9 @@ public final class TuneCommand implements Callable<Integer> {
     @Mixin
     ConsistencyOption consistency;
 
+    @Mixin
+    ViewsOption views;
+
     @Option(names = "--current", defaultValue = "best",
             description = "Current prompt: best (best candidate so far, free) or mean (one extra query per round) "
                     + "(default: ${DEFAULT-VALUE}).")
@@ -84,7 +87,7 @@ public final class TuneCommand implements Callable<Integer> {
         TuneRequest request = new TuneRequest(service.url(), service.apiKey(), data.dataset(), data.split(), shots, seed,
                 OptionValues.enumValue(Method.class, method, "--method"), budget, out, evalEvery, preset.value(),
                 current, resume, template, noResidual ? Boolean.FALSE : null, linearMlp, data.uploadCacheFile(),
-                service.retryPolicy(), finalRefit.value(), consistency.value());
+                service.retryPolicy(), finalRefit.value(), consistency.value(), views.value());
         QueryMode mode = QueryMode.parse(queryMode);
         TuneReport report;
         try (ProgressDisplay progress = ProgressDisplay.create(quiet, "tune " + request.method().id())) {

@@ -138,7 +138,7 @@ public final class BenchPerf {
         Path dir = settings.workDir().resolve(name);
         TuneRequest request = new TuneRequest(settings.service(), settings.apiKey(), settings.dataset(),
                 settings.split(), settings.shots(), settings.seed(), Method.CRAFT, budget, dir, 0, settings.preset(),
-                "best", false, null, null, false, settings.uploadCache(), settings.retry(), null, null);
+                "best", false, null, null, false, settings.uploadCache(), settings.retry(), null, null, null);
         List<RoundTiming> timings = new ArrayList<>();
         ProgressListener listener = new ProgressListener() {
             private int lastTenth;

@@ -163,7 +163,8 @@ public final class CrossValidatedRefit {
      * Chooses the number of epochs by cross-validated accuracy and fits the network on all samples
      * (cross-entropy only).
      *
-     * @param logits [N, K] row-major, K = {@code config.classes()}
+     * @param logits [N, V*K] row-major: the logits of {@code config.views()} prompts side by side
+     *               (0 epochs scores the last view's)
      * @param labels N labels in [0, K); N must be at least 2
      * @param folds  at least 2; N folds when N is smaller
      * @param grid   strictly increasing, non-negative epoch counts
@@ -184,10 +185,11 @@ public final class CrossValidatedRefit {
                               List<Integer> grid, List<Double> klWeights, Criterion criterion) {
         long cpu0 = ThreadCpu.nanos();
         int k = config.classes();
+        int width = config.inputWidth();
         int n = labels.length;
-        if (n < 2 || (long) n * k != logits.length) {
-            throw new IllegalArgumentException("expected at least 2 samples of " + k + " logits, got "
-                    + logits.length + " logits for " + n + " labels");
+        if (n < 2 || (long) n * width != logits.length) {
+            throw new IllegalArgumentException("expected at least 2 samples of " + width + " inputs, got "
+                    + logits.length + " inputs for " + n + " labels");
         }
         if (folds < 2) {
             throw new IllegalArgumentException("folds must be >= 2, got " + folds);
@@ -222,12 +224,13 @@ public final class CrossValidatedRefit {
         double[][] accuracy = new double[epochGrid.length][folds];
         double[][] crossEntropy = new double[epochGrid.length][folds];
         for (int f = 0; f < folds; f++) {
-            Subset train = Subset.of(logits, labels, k, fold, f, false);
-            Subset validation = Subset.of(logits, labels, k, fold, f, true);
+            Subset train = Subset.of(logits, labels, config.inputWidth(), fold, f, false);
+            Subset validation = Subset.of(logits, labels, config.inputWidth(), fold, f, true);
             int g = 0;
             if (epochGrid[0] == 0) {
-                accuracy[0][f] = Losses.accuracy(validation.logits, validation.labels, k);
-                crossEntropy[0][f] = Losses.crossEntropy(validation.logits, validation.labels, k);
+                float[] raw = config.baseView(validation.logits);
+                accuracy[0][f] = Losses.accuracy(raw, validation.labels, k);
+                crossEntropy[0][f] = Losses.crossEntropy(raw, validation.labels, k);
                 g = 1;
             }
             if (maxEpochs == 0) {
@@ -396,19 +399,19 @@ public final class CrossValidatedRefit {
 
     /** The rows of one side of a split, copied out. */
     private record Subset(float[] logits, int[] labels) {
-        static Subset of(float[] logits, int[] labels, int k, int[] fold, int f, boolean inFold) {
+        static Subset of(float[] logits, int[] labels, int width, int[] fold, int f, boolean inFold) {
             int n = 0;
             for (int x : fold) {
                 if ((x == f) == inFold) {
                     n++;
                 }
             }
-            float[] l = new float[n * k];
+            float[] l = new float[n * width];
             int[] y = new int[n];
             int j = 0;
             for (int i = 0; i < fold.length; i++) {
                 if ((fold[i] == f) == inFold) {
-                    System.arraycopy(logits, i * k, l, j * k, k);
+                    System.arraycopy(logits, i * width, l, j * width, width);
                     y[j++] = labels[i];
                 }
             }

@@ -25,17 +25,25 @@ public final class LdaSeparability {
 
     /** The leave-one-out LDA cross-entropy of {@code logits} [N, K] (row-major) with their labels. */
     public static double crossEntropy(float[] logits, int[] labels, int k) {
+        return crossEntropy(logits, k, labels, k);
+    }
+
+    /**
+     * The leave-one-out LDA cross-entropy of {@code features} [N, width] (row-major), for example the
+     * logits of several prompts side by side, with their labels in [0, k).
+     */
+    public static double crossEntropy(float[] features, int width, int[] labels, int k) {
         int n = labels.length;
-        if ((long) n * k != logits.length) {
-            throw new IllegalArgumentException(logits.length + " logits for " + n + " labels of " + k + " classes");
+        if ((long) n * width != features.length) {
+            throw new IllegalArgumentException(features.length + " features for " + n + " labels of width " + width);
         }
         int[] count = new int[k];
-        double[][] mean = new double[k][k];
+        double[][] mean = new double[k][width];
         for (int i = 0; i < n; i++) {
             int y = labels[i];
             count[y]++;
-            for (int j = 0; j < k; j++) {
-                mean[y][j] += logits[i * k + j];
+            for (int j = 0; j < width; j++) {
+                mean[y][j] += features[i * width + j];
             }
         }
         for (int c = 0; c < k; c++) {
@@ -43,34 +51,34 @@ public final class LdaSeparability {
                 throw new IllegalArgumentException("class " + c + " has " + count[c]
                         + " samples; the LDA separability needs at least 2 per class");
             }
-            for (int j = 0; j < k; j++) {
+            for (int j = 0; j < width; j++) {
                 mean[c][j] /= count[c];
             }
         }
-        double[][] s = new double[k][k];
-        double[] d = new double[k];
+        double[][] s = new double[width][width];
+        double[] d = new double[width];
         for (int i = 0; i < n; i++) {
             int y = labels[i];
-            for (int j = 0; j < k; j++) {
-                d[j] = logits[i * k + j] - mean[y][j];
+            for (int j = 0; j < width; j++) {
+                d[j] = features[i * width + j] - mean[y][j];
             }
-            for (int a = 0; a < k; a++) {
+            for (int a = 0; a < width; a++) {
                 for (int b = 0; b <= a; b++) {
                     s[a][b] += d[a] * d[b];
                 }
             }
         }
         double trace = 0;
-        for (int a = 0; a < k; a++) {
+        for (int a = 0; a < width; a++) {
             for (int b = 0; b <= a; b++) {
                 s[a][b] /= n;
                 s[b][a] = s[a][b];
             }
             trace += s[a][a];
         }
-        double ridge = SHRINKAGE * Math.max(trace / k, 1e-12);
-        for (int a = 0; a < k; a++) {
-            for (int b = 0; b < k; b++) {
+        double ridge = SHRINKAGE * Math.max(trace / width, 1e-12);
+        for (int a = 0; a < width; a++) {
+            for (int b = 0; b < width; b++) {
                 s[a][b] *= 1 - SHRINKAGE;
             }
             s[a][a] += ridge;
@@ -83,12 +91,12 @@ public final class LdaSeparability {
             mpm[c] = dot(mean[c], pm[c]);
         }
         double total = 0;
-        double[] f = new double[k];
+        double[] f = new double[width];
         double[] score = new double[k];
         for (int i = 0; i < n; i++) {
             int y = labels[i];
-            for (int j = 0; j < k; j++) {
-                f[j] = logits[i * k + j];
+            for (int j = 0; j < width; j++) {
+                f[j] = features[i * width + j];
             }
             for (int c = 0; c < k; c++) {
                 score[c] = dot(f, pm[c]) - mpm[c] / 2;

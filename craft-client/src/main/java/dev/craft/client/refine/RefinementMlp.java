@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
@@ -143,23 +144,24 @@ public final class RefinementMlp implements AutoCloseable {
     }
 
     /**
-     * Refined logits r for {@code n} rows of box logits {@code [n, K]} (inference: no gradient
-     * tracking, parameters unchanged).
+     * Refined logits r {@code [n, K]} for {@code n} input rows {@code [n, V*K]}: the box's logits,
+     * or V prompts' logits side by side (inference: no gradient tracking, parameters unchanged).
      */
-    public float[] refine(float[] logits, int n) {
+    public float[] refine(float[] inputs, int n) {
         ensureOpen();
         int k = config.classes();
-        if (n < 0 || (long) n * k != logits.length) {
-            throw new IllegalArgumentException("expected " + n + " x " + k + " logits, got " + logits.length);
+        int width = config.inputWidth();
+        if (n < 0 || (long) n * width != inputs.length) {
+            throw new IllegalArgumentException("expected " + n + " x " + width + " inputs, got " + inputs.length);
         }
-        float[] out = new float[logits.length];
+        float[] out = new float[n * k];
         try (GradMode ignored = GradMode.disabled()) {
             for (int start = 0; start < n; start += REFINE_CHUNK_ROWS) {
                 int rows = Math.min(REFINE_CHUNK_ROWS, n - start);
                 try (NDScope scope = new NDScope()) {
                     scope.suppressNotUsedWarning();
-                    NDArray f = manager.create(Arrays.copyOfRange(logits, start * k, (start + rows) * k),
-                            new Shape(rows, k));
+                    NDArray f = manager.create(Arrays.copyOfRange(inputs, start * width, (start + rows) * width),
+                            new Shape(rows, width));
                     float[] r = forward(f).toFloatArray();
                     System.arraycopy(r, 0, out, start * k, r.length);
                 }
@@ -171,17 +173,19 @@ public final class RefinementMlp implements AutoCloseable {
     /**
      * One epoch: the rows visited in an order shuffled by {@code shuffleSeed} (Fisher–Yates),
      * cut into mini-batches of {@code batchSize} (the last one may be smaller), one optimiser
-     * step per batch on L_PR = CE(r, y) + beta * [klEnabled] * KL(softmax(f) || softmax(r)).
+     * step per batch on L_PR = CE(r, y) + beta * [klEnabled] * KL(softmax(f) || softmax(r)), f the
+     * last view's logits.
      *
-     * @param logits box logits f, {@code [N, K]} row-major
+     * @param logits input rows {@code [N, V*K]} row-major (the box's logits f when V = 1)
      * @param labels N labels in [0, K)
      */
     public TrainStats trainEpoch(float[] logits, int[] labels, TrainLoss loss, long shuffleSeed) {
         ensureOpen();
         int k = config.classes();
+        int width = config.inputWidth();
         int n = labels.length;
-        if (n == 0 || (long) n * k != logits.length) {
-            throw new IllegalArgumentException("expected " + n + " x " + k + " logits, got " + logits.length);
+        if (n == 0 || (long) n * width != logits.length) {
+            throw new IllegalArgumentException("expected " + n + " x " + width + " inputs, got " + logits.length);
         }
         for (int y : labels) {
             if (y < 0 || y >= k) {
@@ -195,17 +199,17 @@ public final class RefinementMlp implements AutoCloseable {
         double ceSum = 0;
         double klSum = 0;
         long correct = 0;
-        float[] batchLogits = new float[Math.min(batchSize, n) * k];
+        float[] batchLogits = new float[Math.min(batchSize, n) * width];
         long[] batchLabels = new long[Math.min(batchSize, n)];
         for (int start = 0; start < n; start += batchSize) {
             int b = Math.min(batchSize, n - start);
             if (b != batchLabels.length) {
-                batchLogits = new float[b * k];
+                batchLogits = new float[b * width];
                 batchLabels = new long[b];
             }
             for (int j = 0; j < b; j++) {
                 int row = order[start + j];
-                System.arraycopy(logits, row * k, batchLogits, j * k, k);
+                System.arraycopy(logits, row * width, batchLogits, j * width, width);
                 batchLabels[j] = labels[row];
             }
             BatchResult result = trainStep(batchLogits, batchLabels, loss);
@@ -260,23 +264,22 @@ public final class RefinementMlp implements AutoCloseable {
 
     private BatchResult trainStep(float[] batchLogits, long[] batchLabels, TrainLoss loss) {
         int b = batchLabels.length;
-        int k = config.classes();
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            NDArray f = manager.create(batchLogits, new Shape(b, k));
+            NDArray inputs = manager.create(batchLogits, new Shape(b, config.inputWidth()));
             NDArray y = manager.create(batchLabels, new Shape(b));
             double lossValue;
             double ceValue;
             double klValue = 0;
             int correct = 0;
             try (GradientCollector collector = engine.newGradientCollector()) {
-                NDArray r = forward(f);
+                NDArray r = forward(inputs);
                 NDArray logq = r.logSoftmax(1);
                 NDArray ce = NdLosses.crossEntropyFromLogSoftmax(logq, y);
                 NDArray total = ce;
                 NDArray kl = null;
                 if (loss.klActive()) {
-                    kl = NdLosses.klFromLogSoftmax(f, logq);
+                    kl = NdLosses.klFromLogSoftmax(baseView(inputs), logq);
                     total = ce.add(kl.mul((float) loss.klWeight()));
                 }
                 collector.backward(total);
@@ -299,9 +302,9 @@ public final class RefinementMlp implements AutoCloseable {
         }
     }
 
-    /** r = f + g(f) or g(f). */
-    private NDArray forward(NDArray f) {
-        NDArray h = f;
+    /** r = f_V + g(inputs) or g(inputs). */
+    private NDArray forward(NDArray inputs) {
+        NDArray h = inputs;
         int layers = config.layers();
         for (int l = 0; l < layers; l++) {
             h = h.matMul(params[2 * l].transpose()).add(params[2 * l + 1]);
@@ -309,7 +312,13 @@ public final class RefinementMlp implements AutoCloseable {
                 h = Activation.relu(h);
             }
         }
-        return config.residual() ? f.add(h) : h;
+        return config.residual() ? baseView(inputs).add(h) : h;
+    }
+
+    /** The last view's K columns of input rows (the rows themselves with one view). */
+    private NDArray baseView(NDArray inputs) {
+        int k = config.classes();
+        return config.views() == 1 ? inputs : inputs.get(new NDIndex(":, {}:", config.inputWidth() - k));
     }
 
     /**

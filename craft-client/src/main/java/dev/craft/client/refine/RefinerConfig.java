@@ -3,10 +3,11 @@ package dev.craft.client.refine;
 /**
  * Shape and optimiser of the prediction-refinement network g.
  *
- * <p>Architecture: {@code layers} Linear layers with ReLU between them, K -> hidden -> ... ->
- * hidden -> K ({@code layers = 1} is the linear ablation, one Linear K -> K, and then
- * {@code linear} must be true). With {@code residual} the refined logits are r = f + g(f),
- * without it r = g(f).
+ * <p>Architecture: {@code layers} Linear layers with ReLU between them, V*K -> hidden -> ... ->
+ * hidden -> K ({@code layers = 1} is the linear ablation, one Linear V*K -> K, and then
+ * {@code linear} must be true). The input is the logits of V prompts ("views") side by side,
+ * [f_1 | ... | f_V]; with one view it is the box's logits f. With {@code residual} the refined
+ * logits are r = f_V + g(f_1..f_V), without it r = g(f_1..f_V): the last view is the base.
  *
  * <p>Optimiser: Adam (Kingma &amp; Ba) with bias correction. {@link OptimizerKind#ADAMW} applies
  * {@code weightDecay} decoupled, as torch.optim.AdamW ({@code p -= lr * wd * p} before the Adam
@@ -25,6 +26,8 @@ package dev.craft.client.refine;
  * @param beta2        second-moment decay
  * @param eps          denominator epsilon
  * @param weightDecay  decoupled (AdamW) or L2 (Adam) weight decay
+ * @param views        V, the prompts whose logits make one input row; null (a config written before
+ *                     views existed) reads as 1
  */
 public record RefinerConfig(
         int classes,
@@ -38,7 +41,8 @@ public record RefinerConfig(
         double beta1,
         double beta2,
         double eps,
-        double weightDecay) {
+        double weightDecay,
+        Integer views) {
 
     /** The optimiser update rule. */
     public enum OptimizerKind {
@@ -52,6 +56,12 @@ public record RefinerConfig(
     public static final double ADAMW_DEFAULT_WEIGHT_DECAY = 0.01;
 
     public RefinerConfig {
+        if (views == null) {
+            views = 1;
+        }
+        if (views < 1) {
+            throw new IllegalArgumentException("views must be >= 1, got " + views);
+        }
         if (classes < 2) {
             throw new IllegalArgumentException("classes must be >= 2, got " + classes);
         }
@@ -88,7 +98,7 @@ public record RefinerConfig(
     /** The paper's text: 3 Linear layers K -> 512 -> 512 -> K, residual, AdamW (wd 0.01), lr 1e-3, batch 256. */
     public static RefinerConfig paper(int classes) {
         return new RefinerConfig(classes, 512, 3, true, false, OptimizerKind.ADAMW, 1e-3, 256,
-                0.9, 0.999, 1e-8, ADAMW_DEFAULT_WEIGHT_DECAY);
+                0.9, 0.999, 1e-8, ADAMW_DEFAULT_WEIGHT_DECAY, 1);
     }
 
     /**
@@ -98,7 +108,7 @@ public record RefinerConfig(
      */
     public static RefinerConfig reference(int classes) {
         return new RefinerConfig(classes, 256, 2, true, false, OptimizerKind.ADAM, 1e-3, 256,
-                0.9, 0.999, 1e-8, 0.0);
+                0.9, 0.999, 1e-8, 0.0, 1);
     }
 
     /** Number of parameter tensors (weight and bias per layer). */
@@ -108,7 +118,26 @@ public record RefinerConfig(
 
     /** Input width of Linear layer {@code layer}. */
     public int inWidth(int layer) {
-        return layer == 0 ? classes : hidden;
+        return layer == 0 ? inputWidth() : hidden;
+    }
+
+    /** Width of one input row: V views of K logits. */
+    public int inputWidth() {
+        return views * classes;
+    }
+
+    /** The last view's logits [N, K] of input rows [N, V*K]: the residual's base and the KL term's f. */
+    public float[] baseView(float[] inputs) {
+        if (views == 1) {
+            return inputs;
+        }
+        int width = inputWidth();
+        int n = inputs.length / width;
+        float[] base = new float[n * classes];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(inputs, i * width + width - classes, base, i * classes, classes);
+        }
+        return base;
     }
 
     /** Output width of Linear layer {@code layer}. */
@@ -127,12 +156,12 @@ public record RefinerConfig(
 
     public RefinerConfig withHidden(int newHidden) {
         return new RefinerConfig(classes, newHidden, layers, residual, linear, optimizer, learningRate, batchSize,
-                beta1, beta2, eps, weightDecay);
+                beta1, beta2, eps, weightDecay, views);
     }
 
     public RefinerConfig withLayers(int newLayers) {
         return new RefinerConfig(classes, hidden, newLayers, residual, newLayers == 1, optimizer, learningRate,
-                batchSize, beta1, beta2, eps, weightDecay);
+                batchSize, beta1, beta2, eps, weightDecay, views);
     }
 
     /** The linear ablation: g is one Linear K -> K. */
@@ -142,22 +171,28 @@ public record RefinerConfig(
 
     public RefinerConfig withResidual(boolean newResidual) {
         return new RefinerConfig(classes, hidden, layers, newResidual, linear, optimizer, learningRate, batchSize,
-                beta1, beta2, eps, weightDecay);
+                beta1, beta2, eps, weightDecay, views);
     }
 
     /** Switches the optimiser, keeping every other setting (including the weight decay). */
     public RefinerConfig withOptimizer(OptimizerKind newOptimizer, double newWeightDecay) {
         return new RefinerConfig(classes, hidden, layers, residual, linear, newOptimizer, learningRate, batchSize,
-                beta1, beta2, eps, newWeightDecay);
+                beta1, beta2, eps, newWeightDecay, views);
     }
 
     public RefinerConfig withLearningRate(double newLearningRate) {
         return new RefinerConfig(classes, hidden, layers, residual, linear, optimizer, newLearningRate, batchSize,
-                beta1, beta2, eps, weightDecay);
+                beta1, beta2, eps, weightDecay, views);
     }
 
     public RefinerConfig withBatchSize(int newBatchSize) {
         return new RefinerConfig(classes, hidden, layers, residual, linear, optimizer, learningRate, newBatchSize,
-                beta1, beta2, eps, weightDecay);
+                beta1, beta2, eps, weightDecay, views);
+    }
+
+    /** The same network reading the logits of {@code newViews} prompts side by side. */
+    public RefinerConfig withViews(int newViews) {
+        return new RefinerConfig(classes, hidden, layers, residual, linear, optimizer, learningRate, batchSize,
+                beta1, beta2, eps, weightDecay, newViews);
     }
 }

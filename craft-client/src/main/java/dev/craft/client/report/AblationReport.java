@@ -152,9 +152,11 @@ public final class AblationReport {
         List<RoundMetrics> metrics = run.readMetrics();
         double trainAccuracy = metrics.isEmpty() ? Double.NaN : metrics.get(metrics.size() - 1).trainAccuracy();
         int changes = promptChangesAfter(metrics, 20);
-        String base = String.format(Locale.ROOT, "%s · %d shot%s · %,d queries · %s%s%s", config.method().id(),
+        int views = config.settings().views();
+        String base = String.format(Locale.ROOT, "%s · %d shot%s · %,d queries · %s%s%s%s", config.method().id(),
                 config.shots(), config.shots() == 1 ? "" : "s", config.budget(), config.settings().preset().id(),
-                consistencyLabel(config), "mean".equals(config.currentPrompt()) ? " · current mean" : "");
+                views > 1 ? " · " + views + " views" : "", consistencyLabel(config),
+                "mean".equals(config.currentPrompt()) ? " · current mean" : "");
         TuneReport.Refit refit = report.finalRefit();
         List<Run> rows = new ArrayList<>();
         String refitName = "final refit " + config.settings().finalRefit().id();

@@ -10,6 +10,7 @@ import dev.craft.client.refine.Losses;
 import dev.craft.client.refine.RefinementMlp;
 import dev.craft.client.refine.TrainLoss;
 import dev.craft.client.refine.TrainStats;
+import dev.craft.client.refine.ViewRows;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -30,6 +31,13 @@ import java.util.Optional;
  * training logits ({@link CrossValidatedRefit}); no query is spent. The refit is not checkpointed: it follows from
  * the seed and the checkpointed logits, so a run resumed after its last round makes it again.
  *
+ * <p>With V views ({@code --views}, pgpr and craft) the rounds are split into V stages. Each stage
+ * searches one prompt with its own projection and CMA-ES; at a stage's end its prompt is frozen and
+ * the next stage's loop network reads one more view: the frozen prompts' logits beside the current
+ * one's. craft scores each candidate together with the frozen views ({@link PromptFitness}), so it
+ * searches for what the refinement network's input lacks; pgpr scores it on its own. With one view
+ * the loop is the paper's.
+ *
  * <p>Every request carries an idempotency key made of the run id, the round and its purpose, so a
  * resumed run that redoes an interrupted round is answered by the service without a second charge.
  */
@@ -40,7 +48,9 @@ public final class CollaborativeTrainer {
     private final BlackBox box;
     private final RunDirectory dir;
     private final ProgressListener progress;
-    private final PromptProjection projection;
+    /** The current stage's projection (one per view; the first view's is seeded by the run seed). */
+    private PromptProjection projection;
+    private int projectionStage = -1;
     private final int k;
     private final PromptFitness promptFitness;
     /** Time spent on test evaluations in this session (they are not training; the demo prints it). */
@@ -57,10 +67,30 @@ public final class CollaborativeTrainer {
         // LDA scores logits for the refinement network that decodes them; bbt has none and keeps CE.
         this.promptFitness = config.method().refines()
                 ? config.settings().promptFitness().usableFor(task.trainLabels(), k) : PromptFitness.CE;
-        this.projection = config.method().searchesPrompt()
-                ? PromptProjection.gaussian(config.promptSize(), config.settings().intrinsicDim(), config.projectionStd(),
-                config.seed())
-                : null;
+    }
+
+    /** The number of prompts the final refinement network reads. */
+    private int views() {
+        return config.settings().views();
+    }
+
+    /** The search stage (0-based view index) that round {@code round} (0-based) belongs to. */
+    private int stageOf(int round) {
+        return (int) ((long) round * views() / config.rounds());
+    }
+
+    /** The seed of stage {@code stage}'s projection, CMA-ES and loop network; the run seed for the first. */
+    private long stageSeed(int stage) {
+        return stage == 0 ? config.seed() : config.seed() + 0x9E3779B97F4A7C15L * stage;
+    }
+
+    private PromptProjection projection(int stage) {
+        if (stage != projectionStage) {
+            projection = PromptProjection.gaussian(config.promptSize(), config.settings().intrinsicDim(),
+                    config.projectionStd(), stageSeed(stage));
+            projectionStage = stage;
+        }
+        return projection;
     }
 
     /** Runs (or resumes) the whole run and returns its final report fields except the artefact size. */
@@ -74,7 +104,8 @@ public final class CollaborativeTrainer {
                     checkpoint.map(RunCheckpoint::evalQueries).orElse(0L));
             dir.keepMetricsUpTo(state.round);
             if (Double.isNaN(state.zeroShotAccuracy)) {
-                state.zeroShotAccuracy = accuracy(evaluate(null, null, account, "zero-shot"), task.testLabels());
+                state.zeroShotAccuracy = accuracy(testLogits(new float[config.promptSize()], account, "zero-shot"),
+                        task.testLabels());
             }
             if (state.currentLogits == null && !config.method().searchesPrompt() && config.method().refines()) {
                 state.currentLogits = train(new float[config.promptSize()], 1, account, "template").logits();
@@ -82,6 +113,9 @@ public final class CollaborativeTrainer {
             int rounds = config.rounds();
             while (state.round < rounds) {
                 long roundStart = System.nanoTime();
+                if (config.method().searchesPrompt() && stageOf(state.round) > state.views.size()) {
+                    startNextStage(state);
+                }
                 CmaesState.EigenTiming eigenBefore = eigenTiming(state);
                 Round done = round(state, account, sessionStart);
                 long checkpointStart = System.nanoTime();
@@ -110,10 +144,55 @@ public final class CollaborativeTrainer {
             long elapsed = state.elapsedBefore + (System.nanoTime() - sessionStart) / 1_000_000;
             RefinementMlp finalRefiner = finalRefiner(state);
             return new Result(account.trainQueries(), account.evalQueries(), state.zeroShotAccuracy, testAccuracy,
-                    elapsed / 1000.0, state.currentZ, finalRefiner == null ? null : finalRefiner.snapshot(),
+                    elapsed / 1000.0, prompts(state), finalRefiner == null ? null : finalRefiner.snapshot(),
                     account.replayed(), state.finalRefit == null ? null : refitReport(state.finalRefit,
                     state.loopTestAccuracy), evaluationNanos / 1e9);
         }
+    }
+
+    /**
+     * Freezes the current prompt as a view and starts the next stage: a fresh CMA-ES on the next
+     * projection and a fresh loop network reading one more view. Its logits are saved before any
+     * checkpoint names the view.
+     */
+    private void startNextStage(TrainingState state) throws IOException {
+        int frozen = state.views.size();
+        state.views.add(new FrozenView(state.currentZ, projection(frozen).apply(state.currentZ), state.currentLogits));
+        dir.saveViewLogits(frozen, new Tensor(new int[] {task.trainLabels().length, k}, state.currentLogits));
+        int stage = frozen + 1;
+        state.cmaes = newCmaes(stage);
+        if (state.refiner != null) {
+            state.refiner.close();
+            state.refiner = newRefiner(stage);
+        }
+        state.bestFitness = Double.POSITIVE_INFINITY;
+        state.currentZ = null;
+        state.currentLogits = null;
+    }
+
+    /** Every view's prompt offset, the final one last; the plain template (zeros) for methods without search. */
+    private List<float[]> prompts(TrainingState state) {
+        List<float[]> prompts = new ArrayList<>();
+        state.views.forEach(view -> prompts.add(view.prompt()));
+        prompts.add(currentPrompt(state));
+        return prompts;
+    }
+
+    /** The current prompt's offset: the current stage's projection of z, or the template (zeros) without one. */
+    private float[] currentPrompt(TrainingState state) {
+        return state.currentZ == null ? new float[config.promptSize()]
+                : projection(state.views.size()).apply(state.currentZ);
+    }
+
+    /** The refinement network's input rows: the frozen views' training logits, then the current prompt's. */
+    private float[] trainInputs(TrainingState state, float[] currentLogits) {
+        if (state.views.isEmpty()) {
+            return currentLogits;
+        }
+        List<float[]> rows = new ArrayList<>();
+        state.views.forEach(view -> rows.add(view.trainLogits()));
+        rows.add(currentLogits);
+        return ViewRows.sideBySide(rows, k);
     }
 
     /** Whether this run replaces the loop's network after the last round (not below 4 shots per class). */
@@ -131,7 +210,8 @@ public final class CollaborativeTrainer {
         boolean withKl = config.settings().finalRefit() == FinalRefit.CV_KL;
         List<Double> weights = withKl && config.method().consistency() ? CrossValidatedRefit.CONSISTENCY_WEIGHT_GRID
                 : List.of(0.0);
-        return CrossValidatedRefit.fit(state.currentLogits, task.trainLabels(), config.settings().refiner(),
+        return CrossValidatedRefit.fit(trainInputs(state, state.currentLogits), task.trainLabels(),
+                config.settings().refiner().withViews(state.views.size() + 1),
                 config.seed(), CrossValidatedRefit.DEFAULT_FOLDS, CrossValidatedRefit.DEFAULT_EPOCH_GRID, weights,
                 withKl ? CrossValidatedRefit.Criterion.CROSS_ENTROPY : CrossValidatedRefit.Criterion.ACCURACY);
     }
@@ -155,14 +235,14 @@ public final class CollaborativeTrainer {
     }
 
     /**
-     * @param currentZ the tuned prompt's z (null = plain template)
+     * @param prompts  every view's prompt offset (L * d values), the final one last; one for a single view
      * @param refiner  the tuned refinement network's state (null = none)
      * @param replayedQueries queries answered from the service's idempotency store (a resumed round)
      * @param finalRefit what the final refit chose; null when there was none
      * @param evaluationSeconds wall time of this session's test evaluations (zero-shot included)
      */
     public record Result(long trainQueries, long evalQueries, double zeroShotAccuracy, double testAccuracy,
-                         double wallSeconds, double[] currentZ, dev.craft.client.refine.RefinerState refiner,
+                         double wallSeconds, List<float[]> prompts, dev.craft.client.refine.RefinerState refiner,
                          long replayedQueries, TuneReport.Refit finalRefit, double evaluationSeconds) {
     }
 
@@ -188,19 +268,27 @@ public final class CollaborativeTrainer {
             long cpu0 = ThreadCpu.nanos();
             double[][] candidates = state.cmaes.ask();
             double[][] points = state.cmaes.toEvaluationSpace(candidates);
-            float[] prompts = projection.applyAll(points);
+            float[] prompts = projection(state.views.size()).applyAll(points);
             long cpu1 = ThreadCpu.nanos();
             long t1 = System.nanoTime();
             BlackBox.Answer answer = train(prompts, points.length, account, "round-" + state.round);
             long t2 = System.nanoTime();
             double[] fitness = new double[points.length];
             int per = task.trainLabels().length * k;
-            // One refinement pass over all candidates' logits at once (rows are independent).
-            float[] refined = config.method().consistency()
-                    ? state.refiner.refine(answer.logits(), points.length * task.trainLabels().length) : null;
+            float[][] candidateLogits = new float[points.length][];
             for (int c = 0; c < points.length; c++) {
-                float[] logits = Arrays.copyOfRange(answer.logits(), c * per, (c + 1) * per);
-                fitness[c] = promptFitness.of(logits, refined == null ? null
+                candidateLogits[c] = Arrays.copyOfRange(answer.logits(), c * per, (c + 1) * per);
+            }
+            // One refinement pass over all candidates' input rows at once (rows are independent).
+            float[] refined = config.method().consistency()
+                    ? state.refiner.refine(candidateRows(state, answer.logits(), candidateLogits),
+                    points.length * task.trainLabels().length) : null;
+            // craft scores a candidate with the views the refinement network already reads; pgpr on its own.
+            List<float[]> earlierViews = config.method().consistency()
+                    ? state.views.stream().map(FrozenView::trainLogits).toList() : List.of();
+            for (int c = 0; c < points.length; c++) {
+                float[] logits = candidateLogits[c];
+                fitness[c] = promptFitness.of(logits, earlierViews, refined == null ? null
                         : Arrays.copyOfRange(refined, c * per, (c + 1) * per), task.trainLabels(), k,
                         config.settings().lambdaKl());
                 if (fitness[c] < state.bestFitness) {
@@ -226,7 +314,8 @@ public final class CollaborativeTrainer {
                 long t5 = System.nanoTime();
                 state.currentZ = mean;
                 state.promptRound = state.round + 1;
-                state.currentLogits = train(projection.apply(mean), 1, account, "mean-" + state.round).logits();
+                state.currentLogits = train(projection(state.views.size()).apply(mean), 1, account,
+                        "mean-" + state.round).logits();
                 queryNanos += System.nanoTime() - t5;
             }
             bestOfRound = Arrays.stream(fitness).min().orElse(Double.NaN);
@@ -240,10 +329,11 @@ public final class CollaborativeTrainer {
                     && account.trainQueries() <= config.budget() / config.settings().klCutoffDivisor();
             TrainLoss loss = config.method().consistency() ? new TrainLoss(config.settings().betaKl(), klOn)
                     : TrainLoss.crossEntropyOnly();
-            TrainStats stats = state.refiner.trainEpoch(state.currentLogits, task.trainLabels(), loss,
+            float[] inputs = trainInputs(state, state.currentLogits);
+            TrainStats stats = state.refiner.trainEpoch(inputs, task.trainLabels(), loss,
                     config.seed() * 1_000_003L + state.round);
             trainLoss = stats.loss();
-            trainAccuracy = accuracy(state.refiner.refine(state.currentLogits, task.trainLabels().length), task.trainLabels());
+            trainAccuracy = accuracy(state.refiner.refine(inputs, task.trainLabels().length), task.trainLabels());
             epochNanos += System.nanoTime() - t0;
         } else {
             trainAccuracy = accuracy(state.currentLogits, task.trainLabels());
@@ -258,7 +348,8 @@ public final class CollaborativeTrainer {
         boolean evaluateNow = lastRound || config.evalEvery() > 0 && (state.round + 1) % config.evalEvery() == 0;
         if (evaluateNow) {
             long t0 = System.nanoTime();
-            float[] testLogits = testLogits(state.currentZ, account, "eval-" + state.round);
+            float[] testLogits = testInputs(state, testLogits(currentPrompt(state), account, "eval-" + state.round),
+                    account);
             testAccuracy = accuracy(refined(testLogits, finalRefiner(state)), task.testLabels());
             if (state.finalRefit != null) {
                 // Diagnostic, no query: the same test logits through the loop's network, as without the refit.
@@ -274,6 +365,37 @@ public final class CollaborativeTrainer {
         return new Round(metrics, queryNanos, cmaesNanos, cmaesCpuNanos, fitnessNanos, epochNanos);
     }
 
+    /** The refinement network's input rows of every candidate: [frozen views | candidate] per sample. */
+    private float[] candidateRows(TrainingState state, float[] allLogits, float[][] candidateLogits) {
+        if (state.views.isEmpty()) {
+            return allLogits;
+        }
+        int n = task.trainLabels().length;
+        int width = (state.views.size() + 1) * k;
+        float[] rows = new float[candidateLogits.length * n * width];
+        for (int c = 0; c < candidateLogits.length; c++) {
+            float[] one = trainInputs(state, candidateLogits[c]);
+            System.arraycopy(one, 0, rows, c * n * width, one.length);
+        }
+        return rows;
+    }
+
+    /** Test input rows: the frozen views' test logits (one evaluation query each per session), then {@code current}. */
+    private float[] testInputs(TrainingState state, float[] current, QueryAccount account) {
+        if (state.views.isEmpty()) {
+            return current;
+        }
+        List<float[]> rows = new ArrayList<>();
+        for (int v = 0; v < state.views.size(); v++) {
+            if (state.viewTestLogits.size() == v) {
+                state.viewTestLogits.add(testLogits(state.views.get(v).prompt(), account, "eval-view-" + v));
+            }
+            rows.add(state.viewTestLogits.get(v));
+        }
+        rows.add(current);
+        return ViewRows.sideBySide(rows, k);
+    }
+
     private BlackBox.Answer train(float[] prompts, int count, QueryAccount account, String purpose) {
         account.ensureBudgetFor(count);
         BlackBox.Answer answer = box.predict(task.trainDatasetId(), prompts, count, key(purpose));
@@ -281,15 +403,9 @@ public final class CollaborativeTrainer {
         return answer;
     }
 
-    /** Test-set logits of a prompt (null z = template), refined when a refiner is given. */
-    private float[] evaluate(double[] z, RefinementMlp refiner, QueryAccount account, String purpose) {
-        return refined(testLogits(z, account, purpose), refiner);
-    }
-
-    /** The box's test-set logits of a prompt (null z = template): one evaluation query. */
-    private float[] testLogits(double[] z, QueryAccount account, String purpose) {
+    /** The box's test-set logits of a prompt offset: one evaluation query. */
+    private float[] testLogits(float[] prompt, QueryAccount account, String purpose) {
         long start = System.nanoTime();
-        float[] prompt = z == null ? new float[config.promptSize()] : projection.apply(z);
         BlackBox.Answer answer = box.predict(task.testDatasetId(), prompt, 1, key(purpose));
         account.recordEvaluation(1, answer);
         evaluationNanos += System.nanoTime() - start;
@@ -309,18 +425,24 @@ public final class CollaborativeTrainer {
     }
 
     private TrainingState fresh() {
-        CmaesState cmaes = null;
-        if (config.method().searchesPrompt()) {
-            TuneSettings s = config.settings();
-            CmaesParameters.Builder parameters = CmaesParameters.builder(s.intrinsicDim()).popsize(s.popsize())
-                    .sigma0(s.sigma0());
-            if (s.bound() > 0) {
-                parameters.bounds(-s.bound(), s.bound());
-            }
-            cmaes = new CmaesState(parameters.build(), new double[s.intrinsicDim()], config.seed());
+        return new TrainingState(config.method().searchesPrompt() ? newCmaes(0) : null,
+                config.method().refines() ? newRefiner(0) : null);
+    }
+
+    /** Stage {@code stage}'s CMA-ES, started at z = 0. */
+    private CmaesState newCmaes(int stage) {
+        TuneSettings s = config.settings();
+        CmaesParameters.Builder parameters = CmaesParameters.builder(s.intrinsicDim()).popsize(s.popsize())
+                .sigma0(s.sigma0());
+        if (s.bound() > 0) {
+            parameters.bounds(-s.bound(), s.bound());
         }
-        RefinementMlp refiner = config.method().refines() ? new RefinementMlp(config.settings().refiner(), config.seed()) : null;
-        return new TrainingState(cmaes, refiner);
+        return new CmaesState(parameters.build(), new double[s.intrinsicDim()], stageSeed(stage));
+    }
+
+    /** Stage {@code stage}'s loop network, reading stage + 1 views. */
+    private RefinementMlp newRefiner(int stage) {
+        return new RefinementMlp(config.settings().refiner().withViews(stage + 1), stageSeed(stage));
     }
 
     private TrainingState restore(RunCheckpoint checkpoint) throws IOException {
@@ -334,6 +456,11 @@ public final class CollaborativeTrainer {
         state.currentLogits = dir.loadCurrentLogits(checkpoint.round()).map(Tensor::data).orElse(null);
         state.elapsedBefore = checkpoint.elapsedMillis();
         state.promptRound = checkpoint.promptRound() == null ? -1 : checkpoint.promptRound();
+        List<double[]> viewZ = checkpoint.viewZ() == null ? List.of() : checkpoint.viewZ();
+        for (int v = 0; v < viewZ.size(); v++) {
+            state.views.add(new FrozenView(viewZ.get(v), projection(v).apply(viewZ.get(v)),
+                    dir.loadViewLogits(v).data()));
+        }
         return state;
     }
 
@@ -342,7 +469,8 @@ public final class CollaborativeTrainer {
         RunCheckpoint checkpoint = new RunCheckpoint(state.round, account.trainQueries(), account.evalQueries(),
                 state.zeroShotAccuracy, state.lastTestAccuracy, state.bestFitness, state.currentZ,
                 state.cmaes == null ? null : state.cmaes.snapshot(),
-                state.refiner == null ? null : state.refiner.snapshot(), elapsed, state.promptRound);
+                state.refiner == null ? null : state.refiner.snapshot(), elapsed, state.promptRound,
+                state.views.isEmpty() ? null : state.views.stream().map(FrozenView::z).toList());
         Tensor logits = state.currentLogits == null ? null
                 : new Tensor(new int[] {task.trainLabels().length, k}, state.currentLogits);
         writer.submit(checkpoint, logits);

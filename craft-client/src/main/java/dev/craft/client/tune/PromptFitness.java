@@ -5,7 +5,10 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import dev.craft.client.refine.ClassCounts;
 import dev.craft.client.refine.LdaSeparability;
 import dev.craft.client.refine.Losses;
+import dev.craft.client.refine.ViewRows;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -30,11 +33,24 @@ public enum PromptFitness {
      * {@code refined} is given (CraFT), lambdaKl * KL(softmax(refined) || softmax(logits)).
      */
     public double of(float[] logits, float[] refined, int[] labels, int k, double lambdaKl) {
+        return of(logits, List.of(), refined, labels, k, lambdaKl);
+    }
+
+    /**
+     * As {@link #of(float[], float[], int[], int, double)}, with {@link #LDA} scoring the candidate's
+     * logits side by side with {@code earlierViews} (each [N, K]): how separable the classes are in
+     * everything the refinement network will read, so the candidate is scored by what it adds.
+     * {@link #CE} ignores them (it asks the candidate's logits to be right on their own).
+     */
+    public double of(float[] logits, List<float[]> earlierViews, float[] refined, int[] labels, int k,
+                     double lambdaKl) {
         if (this == CE) {
             return refined == null ? Losses.crossEntropy(logits, labels, k)
                     : Losses.fitness(logits, refined, labels, k, lambdaKl);
         }
-        double separability = LdaSeparability.crossEntropy(logits, labels, k);
+        List<float[]> views = new ArrayList<>(earlierViews);
+        views.add(logits);
+        double separability = LdaSeparability.crossEntropy(ViewRows.sideBySide(views, k), views.size() * k, labels, k);
         return refined == null || lambdaKl == 0 ? separability : separability + lambdaKl * Losses.kl(refined, logits, k);
     }
 

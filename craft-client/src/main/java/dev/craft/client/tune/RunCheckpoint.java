@@ -18,8 +18,11 @@ import dev.craft.client.refine.RefinerState;
  * @param elapsedMillis    wall time spent by all sessions of the run so far
  * @param promptRound      the round whose prompt is the current one (0 = the template); null in
  *                         checkpoints written before it was recorded
+ * @param viewZ            the z of every earlier search stage's prompt ({@code --views}), in order; their
+ *                         training logits are stored beside it; null or empty with one view
  */
 public record RunCheckpoint(int round, long trainQueries, long evalQueries, double zeroShotAccuracy,
                             double lastTestAccuracy, double bestFitness, double[] currentZ, CmaesSnapshot cmaes,
-                            RefinerState refiner, long elapsedMillis, Integer promptRound) {
+                            RefinerState refiner, long elapsedMillis, Integer promptRound,
+                            java.util.List<double[]> viewZ) {
 }

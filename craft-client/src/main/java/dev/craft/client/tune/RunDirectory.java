@@ -121,6 +121,31 @@ public final class RunDirectory {
         return Optional.of(CBOR.readValue(state.toFile(), RunCheckpoint.class));
     }
 
+    /**
+     * Saves the training logits of the prompt that ended search stage {@code view} ({@code --views}),
+     * before any checkpoint names that view.
+     */
+    public void saveViewLogits(int view, Tensor logits) throws IOException {
+        Path dir = root.resolve("checkpoint");
+        Files.createDirectories(dir);
+        AtomicFiles.write(dir.resolve(viewLogitsName(view)), out -> TensorCodec.write(logits, out));
+    }
+
+    /** The training logits saved by {@link #saveViewLogits}. */
+    public Tensor loadViewLogits(int view) throws IOException {
+        Path file = root.resolve("checkpoint").resolve(viewLogitsName(view));
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("the checkpoint names view " + view + " but " + file + " is missing");
+        }
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+            return TensorCodec.read(in, Integer.MAX_VALUE - 8);
+        }
+    }
+
+    private static String viewLogitsName(int view) {
+        return "view-logits-" + view + ".tensor";
+    }
+
     /** The current prompt's training logits saved with checkpoint {@code round}, if any. */
     public Optional<Tensor> loadCurrentLogits(int round) throws IOException {
         Path file = root.resolve("checkpoint/current-logits-" + round + ".tensor");

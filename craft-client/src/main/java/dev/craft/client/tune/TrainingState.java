@@ -4,6 +4,9 @@ import dev.craft.client.cmaes.CmaesState;
 import dev.craft.client.refine.CrossValidatedRefit;
 import dev.craft.client.refine.RefinementMlp;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The mutable state of a run between rounds.
  */
@@ -23,8 +26,14 @@ final class TrainingState implements AutoCloseable {
     int promptRound;
     /** The final refit, once made (not checkpointed: it is recomputed from the seed and the final logits). */
     CrossValidatedRefit.Outcome finalRefit;
-    final CmaesState cmaes;
-    final RefinementMlp refiner;
+    /** The prompts of earlier search stages, in order ({@code --views}); empty with one view. */
+    final List<FrozenView> views = new ArrayList<>();
+    /** Test logits of {@link #views}, by index, once queried in this session. */
+    final List<float[]> viewTestLogits = new ArrayList<>();
+    /** The current stage's CMA-ES; a new one at every stage. */
+    CmaesState cmaes;
+    /** The loop's network; a new one, reading one more view, at every stage. */
+    RefinementMlp refiner;
     long elapsedBefore;
 
     TrainingState(CmaesState cmaes, RefinementMlp refiner) {

@@ -113,13 +113,10 @@ public final class TuneJob {
             log.accept(result.replayedQueries() + " queries of an interrupted round were answered again without charge");
         }
 
-        float[] prompt = result.currentZ() == null ? new float[promptSize]
-                : dev.craft.client.prompt.PromptProjection.gaussian(promptSize, config.settings().intrinsicDim(),
-                config.projectionStd(), config.seed()).apply(result.currentZ());
         TunedModel.Info info = new TunedModel.Info(model.modelId(), config.method().id(), config.settings().preset().id(),
                 config.template(), data.classNames(), promptSize / model.tokenWidth(), model.tokenWidth(),
-                result.refiner() == null ? null : result.refiner().config());
-        long artefactBytes = TunedModel.write(dir.tuned(), info, prompt, result.refiner());
+                result.refiner() == null ? null : result.refiner().config(), result.prompts().size());
+        long artefactBytes = TunedModel.write(dir.tuned(), info, result.prompts(), result.refiner());
         TuneReport report = new TuneReport(config.method().id(), config.dataset(), config.shots(), config.seed(),
                 config.budget(), result.trainQueries(), result.evalQueries(), result.zeroShotAccuracy(),
                 result.testAccuracy(), result.wallSeconds(), artefactBytes, result.finalRefit());
@@ -148,6 +145,14 @@ public final class TuneJob {
         if (request.evalEvery() < 0) {
             throw new TuneException("--eval-every must not be negative");
         }
+        if (request.views() != null && request.views() < 1) {
+            throw new TuneException("--views must be at least 1");
+        }
+        int views = viewsOf(request);
+        if (views > 1 && request.budget() / perRound < views) {
+            throw new TuneException("--views " + views + " needs at least one CMA-ES generation per view: give --budget "
+                    + "at least " + (long) views * perRound);
+        }
         if (request.method() == Method.PR && request.budget() < 1) {
             throw new TuneException("--budget must be at least 1 for pr (one query on the training set)");
         }
@@ -169,7 +174,7 @@ public final class TuneJob {
         if (request.residual() != null) {
             refiner = refiner.withResidual(request.residual());
         }
-        settings = settings.withRefiner(refiner);
+        settings = settings.withRefiner(refiner.withViews(viewsOf(request)));
         if (request.finalRefit() != null) {
             settings = settings.withFinalRefit(request.finalRefit());
         }
@@ -180,6 +185,12 @@ public final class TuneJob {
                 request.seed(), request.budget(), request.evalEvery(), request.currentPrompt(), request.service().toString(),
                 model.modelId(), template, data.classNames(), promptSize,
                 settings.projectionStd(model.tokenEmbeddingStd()), settings, classSetId, trainId, testId);
+    }
+
+    /** The views a run uses: the request's for methods with both modules, 1 for the others. */
+    private static int viewsOf(TuneRequest request) {
+        boolean both = request.method().searchesPrompt() && request.method().refines();
+        return both && request.views() != null ? request.views() : 1;
     }
 
     private static List<Path> files(List<LabeledImage> images) {

@@ -15,11 +15,13 @@ import java.nio.file.Path;
  * @param retry       how failed calls to the service are repeated
  * @param finalRefit  null = the preset's choice
  * @param consistency the KL terms' weight and cutoff over the preset's
+ * @param views       prompts the refinement network reads (pgpr and craft); null = 1
  */
 public record TuneRequest(URI service, String apiKey, Path dataset, Path split, int shots, long seed, Method method,
                           long budget, Path out, int evalEvery, Preset preset, String currentPrompt, boolean resume,
                           String template, Boolean residual, boolean linear, Path uploadCache, RetryPolicy retry,
-                          FinalRefit finalRefit, ConsistencyOverride consistency) {
+                          FinalRefit finalRefit, ConsistencyOverride consistency,
+                          Integer views) {
 
     public TuneRequest {
         if (consistency == null) {

@@ -57,6 +57,11 @@ public record TuneSettings(Preset preset, int intrinsicDim, int popsize, double 
                 newLambdaKl, newBetaKl, newKlCutoffDivisor, refiner, finalRefit, promptFitness);
     }
 
+    /** V, the prompts searched one after another whose logits the refinement network reads ({@code --views}). */
+    public int views() {
+        return refiner.views();
+    }
+
     /** The projection's standard deviation given the served model's token-embedding std. */
     public double projectionStd(double tokenEmbeddingStd) {
         return projectionRule == Preset.ProjectionRule.BBT

@@ -3,16 +3,20 @@ package dev.craft.client.tuned;
 import dev.craft.api.ModelInfo;
 import dev.craft.client.DjlRuntime;
 import dev.craft.client.refine.RefinementMlp;
+import dev.craft.client.refine.ViewRows;
 import dev.craft.client.service.PredictResult;
 import dev.craft.client.service.VlmClient;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * A tuned artefact in use against the black box: the prompt offset goes to the service with the
- * tuned class set, and the returned logits pass through the local refinement network.
+ * tuned class set, and the returned logits pass through the local refinement network. An artefact
+ * with V views sends V offsets (V queries) and refines their logits side by side.
  */
 public final class TunedClassifier implements AutoCloseable {
 
@@ -50,24 +54,42 @@ public final class TunedClassifier implements AutoCloseable {
         return new TunedClassifier(model, refiner, client, classSetId);
     }
 
+    /** Queries one prediction costs: one per view. */
+    public int views() {
+        return model.info().views();
+    }
+
     public List<String> classNames() {
         return model.info().classNames();
     }
 
-    /** Refined logits [N, K] of an uploaded dataset (one query). */
+    /** Refined logits [N, K] of an uploaded dataset (one query per view, in one request). */
     public float[] logitsOfDataset(String datasetId) {
-        PredictResult result = client.predict(datasetId, classSetId, model.prompt(), 1, model.prompt().length);
-        return refine(result.logits().data());
+        int views = model.info().views();
+        PredictResult result = client.predict(datasetId, classSetId, model.prompt(), views,
+                model.prompt().length / views);
+        float[] stacked = result.logits().data();
+        int per = stacked.length / views;
+        List<float[]> byView = new ArrayList<>();
+        for (int v = 0; v < views; v++) {
+            byView.add(Arrays.copyOfRange(stacked, v * per, (v + 1) * per));
+        }
+        return refine(byView);
     }
 
-    /** Refined logits [B, K] of images sent inline through /v1/classify (one query). */
+    /** Refined logits [B, K] of images sent inline through /v1/classify (one query per view). */
     public float[] logitsOfImages(List<Path> images) {
-        return refine(client.classify(classSetId, images, model.prompt()).logits().data());
+        List<float[]> byView = new ArrayList<>();
+        for (int v = 0; v < model.info().views(); v++) {
+            byView.add(client.classify(classSetId, images, model.prompt(v)).logits().data());
+        }
+        return refine(byView);
     }
 
-    private float[] refine(float[] logits) {
+    private float[] refine(List<float[]> byView) {
         int k = classNames().size();
-        return refiner == null ? logits : refiner.refine(logits, logits.length / k);
+        float[] inputs = ViewRows.sideBySide(byView, k);
+        return refiner == null ? inputs : refiner.refine(inputs, inputs.length / (k * byView.size()));
     }
 
     /** Releases the local network and removes the class set this session created on the service. */

@@ -17,12 +17,13 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The deployable artefact in RUN_DIR/tuned/: the prompt offset (prompt.tensor, [L, d]), the
- * refinement network (refiner.tensors, absent for methods without one) and tuned.json naming the
- * model, template and classes. Used with the black box through /v1/classify.
+ * The deployable artefact in RUN_DIR/tuned/: the prompt offset (prompt.tensor, [L, d]; with V
+ * views ({@code --views}) the V offsets, [V, L, d]), the refinement network (refiner.tensors, absent
+ * for methods without one) and tuned.json naming the model, template and classes. Used with the
+ * black box through /v1/classify, one query per view.
  *
  * @param info   what tuned.json holds
- * @param prompt the offset, L * d values
+ * @param prompt the offsets, V * L * d values
  */
 public record TunedModel(Info info, float[] prompt) {
 
@@ -30,16 +31,42 @@ public record TunedModel(Info info, float[] prompt) {
 
     /**
      * @param refiner the network's shape and optimiser (null: no refinement, logits are used as returned)
+     * @param views   prompts whose logits the refinement network reads side by side; null (an artefact
+     *                written before views existed) reads as 1
      */
     public record Info(String modelId, String method, String preset, String template, List<String> classNames,
-                       int contextTokens, int tokenWidth, RefinerConfig refiner) {
+                       int contextTokens, int tokenWidth, RefinerConfig refiner, Integer views) {
+
+        public Info {
+            if (views == null) {
+                views = 1;
+            }
+            if (views < 1) {
+                throw new IllegalArgumentException("views must be >= 1, got " + views);
+            }
+        }
     }
 
-    /** Writes the artefact and returns its size in bytes. */
-    public static long write(Path dir, Info info, float[] prompt, RefinerState refiner) throws IOException {
+    /** The offset of view {@code view} (0-based; the last is the final search stage's). */
+    public float[] prompt(int view) {
+        int size = info.contextTokens() * info.tokenWidth();
+        return java.util.Arrays.copyOfRange(prompt, view * size, (view + 1) * size);
+    }
+
+    /** Writes the artefact (one offset per view, in order) and returns its size in bytes. */
+    public static long write(Path dir, Info info, List<float[]> prompts, RefinerState refiner) throws IOException {
+        if (prompts.size() != info.views()) {
+            throw new IllegalArgumentException(prompts.size() + " prompts for " + info.views() + " views");
+        }
         Files.createDirectories(dir);
-        AtomicFiles.write(dir.resolve("prompt.tensor"),
-                out -> TensorCodec.write(new Tensor(new int[] {info.contextTokens(), info.tokenWidth()}, prompt), out));
+        int size = info.contextTokens() * info.tokenWidth();
+        float[] all = new float[prompts.size() * size];
+        for (int v = 0; v < prompts.size(); v++) {
+            System.arraycopy(prompts.get(v), 0, all, v * size, size);
+        }
+        int[] shape = info.views() == 1 ? new int[] {info.contextTokens(), info.tokenWidth()}
+                : new int[] {info.views(), info.contextTokens(), info.tokenWidth()};
+        AtomicFiles.write(dir.resolve("prompt.tensor"), out -> TensorCodec.write(new Tensor(shape, all), out));
         if (refiner != null) {
             try (RefinementMlp mlp = RefinementMlp.fromState(refiner)) {
                 AtomicFiles.write(dir.resolve("refiner.tensors"), mlp::writeParameters);
@@ -64,7 +91,14 @@ public record TunedModel(Info info, float[] prompt) {
         }
         Info info = JSON.readValue(json.toFile(), Info.class);
         try (InputStream in = new BufferedInputStream(Files.newInputStream(dir.resolve("prompt.tensor")))) {
-            return new TunedModel(info, TensorCodec.read(in, 1 << 26).data());
+            float[] prompt = TensorCodec.read(in, 1 << 26).data();
+            long expected = (long) info.views() * info.contextTokens() * info.tokenWidth();
+            if (prompt.length != expected) {
+                throw new IOException("prompt.tensor in " + dir + " holds " + prompt.length + " values; tuned.json "
+                        + "describes " + info.views() + " view(s) of " + info.contextTokens() + " x "
+                        + info.tokenWidth());
+            }
+            return new TunedModel(info, prompt);
         }
     }
 

@@ -71,6 +71,15 @@ class TuneCommandErrorsTest {
     }
 
     @Test
+    void viewsBelowOneOrAboveTheGenerationsTheBudgetPays() {
+        Path dataset = TinyDataset.create(work.resolve("ds"), 2, 2, 1);
+        assertOneLineError(tune("--dataset", dataset.toString(), "--budget", "80", "--views", "0"),
+                "--views must be at least 1");
+        assertOneLineError(tune("--dataset", dataset.toString(), "--budget", "80", "--views", "3"),
+                "--views 3 needs at least one CMA-ES generation per view: give --budget at least 120");
+    }
+
+    @Test
     void budgetBelowOneGenerationWithTheMeanPrompt() {
         Path dataset = TinyDataset.create(work.resolve("ds"), 2, 2, 1);
         assertOneLineError(tune("--dataset", dataset.toString(), "--budget", "40", "--current", "mean"),

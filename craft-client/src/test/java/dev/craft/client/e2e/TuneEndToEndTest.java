@@ -3,6 +3,7 @@ package dev.craft.client.e2e;
 import dev.craft.client.testsupport.Cli;
 import dev.craft.client.testsupport.ServiceProcess;
 import dev.craft.client.testsupport.TinyDataset;
+import dev.craft.client.tuned.TunedModel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,7 @@ class TuneEndToEndTest {
         service = ServiceProcess.start(ServiceProcess.TINY, work.resolve("service-data"),
                 "craft:craft-key-0001:100000,bbt:bbt-key-0002:100000,small:small-key-0003:100000,"
                         + "eval:eval-key-0004:100000,bench:bench-key-0005:100000,refit:refit-key-0006:100000,"
-                        + "plus:plus-key-0007:100000");
+                        + "plus:plus-key-0007:100000,views:views-key-0008:100000");
         dataset = TinyDataset.create(work.resolve("dataset"), 3, 4, 3);
     }
 
@@ -234,6 +235,53 @@ class TuneEndToEndTest {
         assertThat(plusRows).hasSameSizeAs(paperRows);
         assertThat(plusRows.get(1).split(",")[3]).isNotEqualTo(paperRows.get(1).split(",")[3]);
         assertThat(Double.parseDouble(plusRows.get(1).split(",")[3])).isFinite().isPositive();
+    }
+
+    @Test
+    void viewsSplitTheBudgetIntoStagesAndTheArtefactPaysOneQueryPerView() throws Exception {
+        String key = "views-key-0008";
+        Path out = work.resolve("run-views");
+        long start = usage(key);
+        // 4 rounds of 40: rounds 1-2 search the first prompt, rounds 3-4 the second
+        Cli.Outcome outcome = tune(key, "craft", 160, 4, out, "--preset", "craft+", "--views", "2");
+        assertThat(outcome.exitCode()).as(outcome.err()).isZero();
+
+        JsonNode report = JSON.readTree(out.resolve("report.json").toFile());
+        assertThat(report.get("trainQueries").asLong()).isEqualTo(160);
+        // zero-shot, then the final evaluation: the first view's test logits and the second's
+        assertThat(report.get("evalQueries").asLong()).isEqualTo(3);
+        assertThat(usage(key) - start).isEqualTo(163);
+        assertThat(JSON.readTree(out.resolve("config.json").toFile()).get("settings").get("refiner").get("views")
+                .asInt()).isEqualTo(2);
+        assertThat(out.resolve("checkpoint/view-logits-0.tensor")).exists();
+        List<String> metrics = Files.readAllLines(out.resolve("metrics.csv"));
+        int lastPromptRound = Integer.parseInt(metrics.get(4).substring(metrics.get(4).lastIndexOf(',') + 1));
+        assertThat(lastPromptRound).as("the final prompt comes from the second stage").isBetween(3, 4);
+
+        TunedModel tuned = TunedModel.read(out.resolve("tuned"));
+        assertThat(tuned.info().views()).isEqualTo(2);
+        assertThat(tuned.info().refiner().views()).isEqualTo(2);
+        assertThat(tuned.prompt(0)).isNotEqualTo(tuned.prompt(1));
+
+        // the artefact reproduces the run's test accuracy with two queries: one per view
+        long beforeEval = usage(key);
+        Cli.Outcome eval = Cli.run("eval", "--service", service.url().toString(), "--api-key", key,
+                "--model", out.resolve("tuned").toString(), "--dataset", dataset.toString(),
+                "--upload-cache", work.resolve("upload-cache-" + key + ".json").toString());
+        assertThat(eval.exitCode()).as(eval.err()).isZero();
+        JsonNode result = JSON.readTree(eval.out());
+        assertThat(result.get("accuracy").asDouble()).isCloseTo(report.get("testAccuracy").asDouble(), within(1e-6));
+        assertThat(result.get("evalQueries").asInt()).isEqualTo(2);
+        assertThat(usage(key) - beforeEval).isEqualTo(2);
+
+        // pgpr has both modules and takes the views; bbt has no refinement network to read them
+        Path pgpr = work.resolve("run-views-pgpr");
+        assertThat(tune(key, "pgpr", 160, 4, pgpr, "--preset", "craft+", "--views", "2").exitCode()).isZero();
+        assertThat(TunedModel.read(pgpr.resolve("tuned")).info().views()).isEqualTo(2);
+        Path bbt = work.resolve("run-views-bbt");
+        assertThat(tune(key, "bbt", 80, 4, bbt, "--views", "2").exitCode()).isZero();
+        assertThat(TunedModel.read(bbt.resolve("tuned")).info().views()).isEqualTo(1);
+        assertThat(JSON.readTree(bbt.resolve("report.json").toFile()).get("evalQueries").asLong()).isEqualTo(2);
     }
 
     @Test

@@ -51,6 +51,24 @@ class LdaSeparabilityTest {
     }
 
     @Test
+    void viewsSideBySideScoreWhatTheyTellApartTogether() {
+        int[] y = labels();
+        // view a tells classes 0, 1, 2 apart and confuses 3 with 4; view b the other way round
+        float[] a = clusters(y, 0.5, c -> c < 3 ? c : -1, 4);
+        float[] b = clusters(y, 0.5, c -> c >= 3 ? c : -1, 5);
+        float[] anotherA = clusters(y, 0.5, c -> c < 3 ? c : -1, 6);
+        double aAlone = LdaSeparability.crossEntropy(a, y, K);
+        double withB = LdaSeparability.crossEntropy(ViewRows.sideBySide(java.util.List.of(a, b), K), 2 * K, y, K);
+        double withCopy = LdaSeparability.crossEntropy(ViewRows.sideBySide(java.util.List.of(a, anotherA), K), 2 * K,
+                y, K);
+        assertThat(withB).isLessThan(0.05).isLessThan(aAlone / 5);
+        // a second view like the first adds nothing to tell 3 from 4
+        assertThat(withCopy).isGreaterThan(aAlone * 0.8);
+        // one view given as one-view features is the plain score
+        assertThat(LdaSeparability.crossEntropy(a, K, y, K)).isEqualTo(aAlone);
+    }
+
+    @Test
     void moreSeparatedClassesScoreLower() {
         int[] y = labels();
         double tight = LdaSeparability.crossEntropy(clusters(y, 0.8, c -> c, 3), y, K);

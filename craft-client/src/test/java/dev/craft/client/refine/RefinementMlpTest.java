@@ -40,6 +40,42 @@ class RefinementMlpTest {
     }
 
     @Test
+    void withTwoViewsTheResidualIsTheLastViewAndGReadsBoth() {
+        RefinerConfig config = small(6).withViews(2);
+        SyntheticLogits first = SyntheticLogits.random(6, 9, 3.0, 3);
+        SyntheticLogits last = SyntheticLogits.random(6, 9, 3.0, 4);
+        float[] inputs = ViewRows.sideBySide(List.of(first.logits, last.logits), 6);
+        try (RefinementMlp mlp = new RefinementMlp(config, 42)) {
+            float[] r = mlp.refine(inputs, 9);
+            assertThat(r).hasSize(9 * 6);
+            double[] g = SyntheticLogits.javaG(config, mlp.snapshot().parameters(), inputs, 9);
+            for (int i = 0; i < r.length; i++) {
+                assertThat((double) r[i] - last.logits[i]).isCloseTo(g[i], within(1e-5));
+            }
+            assertThatThrownBy(() -> mlp.refine(last.logits, 9)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("expected 9 x 12 inputs");
+        }
+    }
+
+    @Test
+    void aTwoViewNetworkLearnsFromTheFirstViewWhenTheLastCarriesNoClass() {
+        int k = 10;
+        SyntheticLogits train = SyntheticLogits.permuted(k, 2560, 31);
+        SyntheticLogits test = SyntheticLogits.permuted(k, 1000, 32);
+        float[] trainInputs = ViewRows.sideBySide(List.of(train.logits,
+                SyntheticLogits.random(k, train.n(), 1.0, 33).logits), k);
+        float[] testInputs = ViewRows.sideBySide(List.of(test.logits,
+                SyntheticLogits.random(k, test.n(), 1.0, 34).logits), k);
+        try (RefinementMlp mlp = new RefinementMlp(RefinerConfig.paper(k).withViews(2), 1)) {
+            for (int epoch = 0; epoch < 10; epoch++) {
+                mlp.trainEpoch(trainInputs, train.labels, CE_AND_KL, 100 + epoch);
+            }
+            // the base view is noise (chance, 0.1); the classes can only come from the first view
+            assertThat(Losses.accuracy(mlp.refine(testInputs, test.n()), test.labels, k)).isGreaterThan(0.8);
+        }
+    }
+
+    @Test
     void withoutResidualOutputIsG() {
         RefinerConfig config = small(6).withResidual(false);
         SyntheticLogits data = SyntheticLogits.random(6, 9, 3.0, 2);
@@ -71,7 +107,7 @@ class RefinementMlpTest {
             }
         }
         assertThatThrownBy(() -> new RefinerConfig(5, 8, 1, true, false, OptimizerKind.ADAM, 1e-3, 256, .9, .999,
-                1e-8, 0)).isInstanceOf(IllegalArgumentException.class);
+                1e-8, 0, 1)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -75,11 +75,12 @@ final class SyntheticLogits {
     /** g(f) computed in double from the state's parameters (weights [out, in]). */
     static double[] javaG(RefinerConfig config, List<float[]> params, float[] f, int n) {
         int k = config.classes();
+        int width = config.inputWidth();
         double[] out = new double[n * k];
         for (int i = 0; i < n; i++) {
-            double[] h = new double[k];
-            for (int c = 0; c < k; c++) {
-                h[c] = f[i * k + c];
+            double[] h = new double[width];
+            for (int c = 0; c < width; c++) {
+                h[c] = f[i * width + c];
             }
             for (int l = 0; l < config.layers(); l++) {
                 int in = config.inWidth(l);

@@ -62,6 +62,18 @@ class AblationReportTest {
     }
 
     @Test
+    void aRunWithSeveralViewsIsAVariantOfItsOwn() throws Exception {
+        Path bench = temp.resolve("views");
+        TuneSettings paper = Preset.PAPER.settings(DatasetProfile.OTHER, CLASSES.size());
+        run(bench.resolve("one"), Method.PGPR, 1, paper, 0.60, Double.NaN, new int[] {1, 1});
+        run(bench.resolve("two"), Method.PGPR, 1, paper.withRefiner(paper.refiner().withViews(2)), 0.65, Double.NaN,
+                new int[] {1, 1});
+        String page = page(bench);
+        assertThat(page).contains("| pgpr · 16 shots · 2,000 queries · paper · no final refit | 60.00 (1) |");
+        assertThat(page).contains("| pgpr · 16 shots · 2,000 queries · paper · 2 views · no final refit | 65.00 (1) |");
+    }
+
+    @Test
     void aConsistencyRefitIsAVariantOfItsOwnAndShowsTheChosenWeight() throws Exception {
         Path dtd = temp.resolve("dtd");
         run(dtd.resolve("a"), Method.CRAFT, 1, FinalRefit.CV_KL, 0.62, 0.50, new int[] {19, 19});
