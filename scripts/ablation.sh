@@ -20,6 +20,7 @@
 #   craft-plus-kl craft with --preset craft+ --kl-weight 1 --kl-cutoff 1: consistency terms 10x the paper's
 #                 weight (0.1/K at K = 10), the refinement's term on for the whole run
 #   few-shot      zs, craft --preset paper --final-refit cv and craft --preset craft+ at 1 and 2 shots
+#   few-shot-views  craft --preset craft+ --views 2 at 1 and 2 shots
 # and, on Fashion-MNIST (demo bundle; the vocabulary it was aligned on, so zero-shot is high), the check
 # on a third dataset: bbt, pr and craft with --preset paper --final-refit cv, craft with --preset craft+;
 # fashion-craft-plus: craft and pgpr with --preset craft+ on Fashion-MNIST only; fashion-craft-plus-views: the
@@ -39,7 +40,7 @@ work="${WORK:-$root/target/ablation}"
 doc="${DOC:-$root/docs/ablation.md}"
 port="${PORT:-18610}"
 steps=",${STEPS:-runs,report},"
-variants=",${VARIANTS:-paper-refit,reference-refit,craft-plus,craft-plus-views,craft-plus-kl,craft-plus-norefit,few-shot,fashion-mnist,fashion-craft-plus,fashion-craft-plus-views},"
+variants=",${VARIANTS:-paper-refit,reference-refit,craft-plus,craft-plus-views,craft-plus-kl,craft-plus-norefit,few-shot,few-shot-views,fashion-mnist,fashion-craft-plus,fashion-craft-plus-views},"
 # wanted VARIANT: whether VARIANTS names it
 wanted() { [[ "$variants" == *,$1,* ]]; }
 key="ablation-key-0001"
@@ -109,6 +110,11 @@ stream() {
     craft bench "${common[@]}" --methods zs,craft --shots 1,2 --preset paper --final-refit cv \
       --out "$work/$name/few-shot"
     craft bench "${common[@]}" --methods craft --shots 1,2 --preset craft+ --out "$work/$name/few-shot-craft-plus"
+  fi
+  if wanted few-shot-views; then
+    log "$name: few-shot-views"
+    craft bench "${common[@]}" --methods craft --shots 1,2 --preset craft+ --views 2 \
+      --out "$work/$name/few-shot-craft-plus-views"
   fi
   if [[ "$name" == mnist ]] && wanted fashion-mnist; then
     # the third dataset, on the same (demo) service

@@ -380,7 +380,10 @@ public final class CollaborativeTrainer {
         return rows;
     }
 
-    /** Test input rows: the frozen views' test logits (one evaluation query each per session), then {@code current}. */
+    /**
+     * Test input rows: the frozen views' test logits, then {@code current}. Each view's are queried once
+     * per run (one evaluation query) and checkpointed with the count.
+     */
     private float[] testInputs(TrainingState state, float[] current, QueryAccount account) {
         if (state.views.isEmpty()) {
             return current;
@@ -461,6 +464,9 @@ public final class CollaborativeTrainer {
             state.views.add(new FrozenView(viewZ.get(v), projection(v).apply(viewZ.get(v)),
                     dir.loadViewLogits(v).data()));
         }
+        if (checkpoint.viewTestLogits() != null) {
+            state.viewTestLogits.addAll(checkpoint.viewTestLogits());
+        }
         return state;
     }
 
@@ -470,7 +476,8 @@ public final class CollaborativeTrainer {
                 state.zeroShotAccuracy, state.lastTestAccuracy, state.bestFitness, state.currentZ,
                 state.cmaes == null ? null : state.cmaes.snapshot(),
                 state.refiner == null ? null : state.refiner.snapshot(), elapsed, state.promptRound,
-                state.views.isEmpty() ? null : state.views.stream().map(FrozenView::z).toList());
+                state.views.isEmpty() ? null : state.views.stream().map(FrozenView::z).toList(),
+                state.viewTestLogits.isEmpty() ? null : List.copyOf(state.viewTestLogits));
         Tensor logits = state.currentLogits == null ? null
                 : new Tensor(new int[] {task.trainLabels().length, k}, state.currentLogits);
         writer.submit(checkpoint, logits);

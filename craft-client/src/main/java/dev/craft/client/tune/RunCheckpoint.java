@@ -20,9 +20,11 @@ import dev.craft.client.refine.RefinerState;
  *                         checkpoints written before it was recorded
  * @param viewZ            the z of every earlier search stage's prompt ({@code --views}), in order; their
  *                         training logits are stored beside it; null or empty with one view
+ * @param viewTestLogits   the test logits of those prompts queried so far (they are counted in
+ *                         evalQueries, so a resumed run must not query them again); null when none
  */
 public record RunCheckpoint(int round, long trainQueries, long evalQueries, double zeroShotAccuracy,
                             double lastTestAccuracy, double bestFitness, double[] currentZ, CmaesSnapshot cmaes,
                             RefinerState refiner, long elapsedMillis, Integer promptRound,
-                            java.util.List<double[]> viewZ) {
+                            java.util.List<double[]> viewZ, java.util.List<float[]> viewTestLogits) {
 }

@@ -28,7 +28,7 @@ final class TrainingState implements AutoCloseable {
     CrossValidatedRefit.Outcome finalRefit;
     /** The prompts of earlier search stages, in order ({@code --views}); empty with one view. */
     final List<FrozenView> views = new ArrayList<>();
-    /** Test logits of {@link #views}, by index, once queried in this session. */
+    /** Test logits of {@link #views}, by index, once queried (checkpointed). */
     final List<float[]> viewTestLogits = new ArrayList<>();
     /** The current stage's CMA-ES; a new one at every stage. */
     CmaesState cmaes;

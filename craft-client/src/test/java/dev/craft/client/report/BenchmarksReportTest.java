@@ -168,7 +168,7 @@ class BenchmarksReportTest {
         run.appendMetrics(new RoundMetrics(1, 40, 1, 7, 7, 7, 0.001, Double.NaN, 4000, 2000, 100, 1000));
         run.appendMetrics(new RoundMetrics(2, 80, 1, 6, 7, 7, 0.002, Double.NaN, 5500, 1000, 10, 400));
         run.appendMetrics(new RoundMetrics(3, 120, 2, 5, 7, 7, 0.03, 0.03, 7000, 1100, 12, 380));
-        run.saveCheckpoint(new RunCheckpoint(3, 120, 2, 0.001, 0.03, 5, null, null, null, 7000, 3, null),
+        run.saveCheckpoint(new RunCheckpoint(3, 120, 2, 0.001, 0.03, 5, null, null, null, 7000, 3, null, null),
                 new Tensor(new int[] {1000, 1000}, new float[1000 * 1000]));
         run.writeReport(new TuneReport("craft", "/data/in1k", 1, 1, 120, 120, 2, 0.001, 0.03, 7.0, 2000));
         return dir;

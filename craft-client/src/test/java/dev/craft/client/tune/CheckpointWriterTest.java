@@ -15,7 +15,7 @@ class CheckpointWriterTest {
 
     private static RunCheckpoint checkpoint(int round) {
         return new RunCheckpoint(round, 40L * round, 1, 0.25, 0.5, 1.5, new double[] {round, -round}, null, null,
-                1000L * round, round, null);
+                1000L * round, round, null, null);
     }
 
     /** A run directory; the writer only needs it to exist (open() checks for config.json). */
