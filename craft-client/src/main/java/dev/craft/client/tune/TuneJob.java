@@ -9,6 +9,7 @@ import dev.craft.client.data.DatasetLoader;
 import dev.craft.client.data.FewShotSampler;
 import dev.craft.client.data.LabeledImage;
 import dev.craft.client.data.TaskData;
+import dev.craft.client.refine.CrossValidatedRefit;
 import dev.craft.client.refine.RefinerConfig;
 import dev.craft.client.service.UploadCache;
 import dev.craft.client.service.VlmClient;
@@ -148,10 +149,10 @@ public final class TuneJob {
         if (request.views() != null && request.views() < 1) {
             throw new TuneException("--views must be at least 1");
         }
-        int views = viewsOf(request);
-        if (views > 1 && request.budget() / perRound < views) {
-            throw new TuneException("--views " + views + " needs at least one CMA-ES generation per view: give --budget "
-                    + "at least " + (long) views * perRound);
+        boolean bothModules = request.method().searchesPrompt() && request.method().refines();
+        if (bothModules && request.views() != null && request.budget() / perRound < request.views()) {
+            throw new TuneException("--views " + request.views() + " needs at least one CMA-ES generation per view: "
+                    + "give --budget at least " + (long) request.views() * perRound);
         }
         if (request.method() == Method.PR && request.budget() < 1) {
             throw new TuneException("--budget must be at least 1 for pr (one query on the training set)");
@@ -174,7 +175,7 @@ public final class TuneJob {
         if (request.residual() != null) {
             refiner = refiner.withResidual(request.residual());
         }
-        settings = settings.withRefiner(refiner.withViews(viewsOf(request)));
+        settings = settings.withRefiner(refiner.withViews(viewsFor(request, settings.views())));
         if (request.finalRefit() != null) {
             settings = settings.withFinalRefit(request.finalRefit());
         }
@@ -187,10 +188,25 @@ public final class TuneJob {
                 settings.projectionStd(model.tokenEmbeddingStd()), settings, classSetId, trainId, testId);
     }
 
-    /** The views a run uses: the request's for methods with both modules, 1 for the others. */
-    private static int viewsOf(TuneRequest request) {
+    /**
+     * The views a run uses: those asked for (else the preset's) for pgpr and craft, at most one per
+     * CMA-ES generation; 1 for the other methods and below {@link CrossValidatedRefit#DEFAULT_FOLDS}
+     * shots, where no cross-validation can tell whether a network on more logits only overfits
+     * (docs/ablation-views.md measured 1 shot).
+     */
+    private int viewsFor(TuneRequest request, int presetViews) {
+        int asked = request.views() != null ? request.views() : presetViews;
         boolean both = request.method().searchesPrompt() && request.method().refines();
-        return both && request.views() != null ? request.views() : 1;
+        if (!both || asked == 1) {
+            return 1;
+        }
+        if (request.shots() < CrossValidatedRefit.DEFAULT_FOLDS) {
+            log.accept("note: " + asked + " views need at least " + CrossValidatedRefit.DEFAULT_FOLDS
+                    + " shots per class; this " + request.shots() + "-shot run searches one prompt");
+            return 1;
+        }
+        int perRound = TuneSettings.POPSIZE + ("mean".equals(request.currentPrompt()) ? 1 : 0);
+        return (int) Math.max(1, Math.min(asked, request.budget() / perRound));
     }
 
     private static List<Path> files(List<LabeledImage> images) {

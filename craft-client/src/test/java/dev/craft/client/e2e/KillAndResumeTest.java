@@ -34,7 +34,8 @@ class KillAndResumeTest {
     @Test
     void aRunWithTwoViewsKilledInItsSecondStageResumesWithTheFirstStagesPrompt() throws Exception {
         // 20 rounds, the second prompt's stage from round 11: the checkpoint at the kill names the first view
-        killAndResume(2 * BUDGET, 13, List.of("--preset", "craft+", "--views", "2"), true);
+        // (4 shots: views need the cross-validated refit's 4)
+        killAndResume(2 * BUDGET, 13, List.of("--shots", "4", "--preset", "craft+", "--views", "2"), true);
     }
 
     private void killAndResume(int budget, int killAfterRounds, List<String> extra, boolean frozenViewAtKill)
@@ -73,7 +74,14 @@ class KillAndResumeTest {
     private static List<String> args(ServiceProcess service, String key, Path dataset, Path out, int budget,
                                      List<String> extra) {
         List<String> args = TuneRuns.tuneArgs(service.url(), key, dataset, out, budget);
-        args.addAll(extra);
+        for (int i = 0; i < extra.size(); i += 2) {
+            int given = args.indexOf(extra.get(i));
+            if (given >= 0) {
+                args.set(given + 1, extra.get(i + 1));
+            } else {
+                args.addAll(extra.subList(i, i + 2));
+            }
+        }
         return args;
     }
 }

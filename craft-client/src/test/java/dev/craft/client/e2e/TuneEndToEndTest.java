@@ -282,6 +282,11 @@ class TuneEndToEndTest {
         assertThat(tune(key, "bbt", 80, 4, bbt, "--views", "2").exitCode()).isZero();
         assertThat(TunedModel.read(bbt.resolve("tuned")).info().views()).isEqualTo(1);
         assertThat(JSON.readTree(bbt.resolve("report.json").toFile()).get("evalQueries").asLong()).isEqualTo(2);
+        // below 4 shots no cross-validation can check a network on more logits: one prompt, said so
+        Path twoShots = work.resolve("run-views-2shot");
+        Cli.Outcome fewShots = tune(key, "craft", 80, 2, twoShots, "--preset", "craft+", "--views", "2");
+        assertThat(fewShots.exitCode()).as(fewShots.err()).isZero();
+        assertThat(TunedModel.read(twoShots.resolve("tuned")).info().views()).isEqualTo(1);
     }
 
     @Test

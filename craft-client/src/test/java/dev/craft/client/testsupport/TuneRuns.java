@@ -85,6 +85,9 @@ public final class TuneRuns {
         ObjectNode report = (ObjectNode) report(run);
         report.remove("wallSeconds");
         report.remove("dataset");
+        if (report.get("finalRefit") instanceof ObjectNode refit) {
+            refit.remove("cpuSeconds");
+        }
         return report;
     }
 }
