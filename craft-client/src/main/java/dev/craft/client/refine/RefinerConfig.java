@@ -128,16 +128,7 @@ public record RefinerConfig(
 
     /** The last view's logits [N, K] of input rows [N, V*K]: the residual's base and the KL term's f. */
     public float[] baseView(float[] inputs) {
-        if (views == 1) {
-            return inputs;
-        }
-        int width = inputWidth();
-        int n = inputs.length / width;
-        float[] base = new float[n * classes];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(inputs, i * width + width - classes, base, i * classes, classes);
-        }
-        return base;
+        return ViewRows.lastView(inputs, inputs.length / inputWidth(), classes);
     }
 
     /** Output width of Linear layer {@code layer}. */

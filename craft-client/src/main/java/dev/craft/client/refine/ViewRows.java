@@ -33,4 +33,24 @@ public final class ViewRows {
         }
         return rows;
     }
+
+    /**
+     * The last view's logits [N, K] of rows [N, V*K]: the prediction when there is no refinement
+     * network (a refit that chose 0 epochs), and the residual's base when there is one.
+     */
+    public static float[] lastView(float[] rows, int n, int k) {
+        if (n == 0 || rows.length % (n * k) != 0) {
+            throw new IllegalArgumentException(rows.length + " values are not rows of " + n + " samples of " + k
+                    + " logits per view");
+        }
+        int width = rows.length / n;
+        if (width == k) {
+            return rows;
+        }
+        float[] last = new float[n * k];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(rows, i * width + width - k, last, i * k, k);
+        }
+        return last;
+    }
 }

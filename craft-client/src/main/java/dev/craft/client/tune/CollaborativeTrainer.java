@@ -170,10 +170,16 @@ public final class CollaborativeTrainer {
         state.currentLogits = null;
     }
 
-    /** Every view's prompt offset, the final one last; the plain template (zeros) for methods without search. */
+    /**
+     * The prompt offsets the final prediction sends: every view's, the final one last; only the final
+     * one when there is no network to read the others (a refit that chose 0 epochs); the plain template
+     * (zeros) for methods without search.
+     */
     private List<float[]> prompts(TrainingState state) {
         List<float[]> prompts = new ArrayList<>();
-        state.views.forEach(view -> prompts.add(view.prompt()));
+        if (finalRefiner(state) != null) {
+            state.views.forEach(view -> prompts.add(view.prompt()));
+        }
         prompts.add(currentPrompt(state));
         return prompts;
     }
@@ -415,8 +421,10 @@ public final class CollaborativeTrainer {
         return answer.logits();
     }
 
-    private float[] refined(float[] logits, RefinementMlp refiner) {
-        return refiner == null ? logits : refiner.refine(logits, task.testLabels().length);
+    /** The prediction on test input rows: through the network, or without one the last view's logits. */
+    private float[] refined(float[] inputs, RefinementMlp refiner) {
+        int n = task.testLabels().length;
+        return refiner == null ? ViewRows.lastView(inputs, n, k) : refiner.refine(inputs, n);
     }
 
     private String key(String purpose) {

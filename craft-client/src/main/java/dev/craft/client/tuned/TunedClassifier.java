@@ -89,7 +89,8 @@ public final class TunedClassifier implements AutoCloseable {
     private float[] refine(List<float[]> byView) {
         int k = classNames().size();
         float[] inputs = ViewRows.sideBySide(byView, k);
-        return refiner == null ? inputs : refiner.refine(inputs, inputs.length / (k * byView.size()));
+        int n = inputs.length / (k * byView.size());
+        return refiner == null ? ViewRows.lastView(inputs, n, k) : refiner.refine(inputs, n);
     }
 
     /** Releases the local network and removes the class set this session created on the service. */

@@ -31,6 +31,15 @@ class ViewRowsTest {
     }
 
     @Test
+    void theLastViewIsThePredictionWithoutANetwork() {
+        float[] rows = ViewRows.sideBySide(List.of(new float[] {1, 2, 3, 4}, new float[] {5, 6, 7, 8}), 2);
+        assertThat(ViewRows.lastView(rows, 2, 2)).containsExactly(5, 6, 7, 8);
+        float[] single = {1, 2, 3, 4};
+        assertThat(ViewRows.lastView(single, 2, 2)).isSameAs(single);
+        assertThatThrownBy(() -> ViewRows.lastView(new float[5], 2, 2)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void viewsOfDifferentSizesAreRejected() {
         assertThatThrownBy(() -> ViewRows.sideBySide(List.of(new float[4], new float[6]), 2))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("view 1 has 6 logits, expected 4");
