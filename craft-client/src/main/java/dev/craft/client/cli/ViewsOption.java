@@ -9,7 +9,8 @@ public final class ViewsOption {
             description = "Prompts searched one after another, the budget split evenly between them; the refinement "
                     + "network reads all their logits side by side. craft searches each next prompt for what the "
                     + "earlier ones lack (its fitness scores the candidate together with them); pgpr searches each "
-                    + "on its own. A prediction then costs V queries. Only affects pgpr and craft (default: 1).")
+                    + "on its own. A prediction then costs V queries. Needs 4 shots per class (fewer: one prompt). "
+                    + "Only affects pgpr and craft (default: 1).")
     Integer views;
 
     /** Null when the option was not given. */
