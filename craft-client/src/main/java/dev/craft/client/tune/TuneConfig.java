@@ -64,9 +64,15 @@ public record TuneConfig(String runId, Method method, String dataset, DatasetPro
         compare(differences, "template", template, asked.template);
         compare(differences, "classes", classNames, asked.classNames);
         compare(differences, "final-refit", settings.finalRefit().id(), asked.settings.finalRefit().id());
-        compare(differences, "settings (preset and ablations)", settings.withFinalRefit(FinalRefit.NONE),
-                asked.settings.withFinalRefit(FinalRefit.NONE));
+        compare(differences, "views", settings.views(), asked.settings.views());
+        compare(differences, "settings (preset and ablations)", withoutNamedOptions(settings),
+                withoutNamedOptions(asked.settings));
         return differences;
+    }
+
+    /** The settings without those compared by name above, so that a difference in them is named once. */
+    private static TuneSettings withoutNamedOptions(TuneSettings settings) {
+        return settings.withFinalRefit(FinalRefit.NONE).withRefiner(settings.refiner().withViews(1));
     }
 
     private static void compare(List<String> differences, String name, Object stored, Object asked) {

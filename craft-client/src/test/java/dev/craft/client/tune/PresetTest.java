@@ -136,6 +136,13 @@ class PresetTest {
                 .singleElement().asString().startsWith("settings (preset and ablations)");
     }
 
+    @Test
+    void aResumeWithAnotherNumberOfViewsNamesIt() {
+        TuneSettings plus = Preset.CRAFT_PLUS.settings(DatasetProfile.OTHER, 10);
+        TuneConfig stored = config(Method.CRAFT, 8000, "best", plus.withRefiner(plus.refiner().withViews(2)));
+        assertThat(stored.differencesFrom(config(Method.CRAFT, 8000, "best", plus))).containsExactly("views: 2 vs 1");
+    }
+
     private static TuneConfig config(Method method, long budget, String current, TuneSettings settings) {
         return new TuneConfig("run", method, "data", DatasetProfile.OTHER, 16, 1, budget, 0, current, "http://x",
                 "m", "a photo of a {}.", java.util.List.of("a", "b"), 128, 0.1, settings, "cs", "tr", "te");
