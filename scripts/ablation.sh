@@ -16,6 +16,7 @@
 #   craft-plus-views  craft and pgpr with --preset craft+ --views 2: two prompts searched one after the other
 #                 (1,000 queries each), the refinement network reading both; craft searches the second for
 #                 what the first lacks, pgpr on its own (a prediction costs 2 queries)
+#   craft-plus-views3  the same with --views 3 (a prediction costs 3 queries)
 #   craft-plus-norefit  craft with --preset craft+ --final-refit none (the LDA fitness alone)
 #   craft-plus-kl craft with --preset craft+ --kl-weight 1 --kl-cutoff 1: consistency terms 10x the paper's
 #                 weight (0.1/K at K = 10), the refinement's term on for the whole run
@@ -40,7 +41,7 @@ work="${WORK:-$root/target/ablation}"
 doc="${DOC:-$root/docs/ablation.md}"
 port="${PORT:-18610}"
 steps=",${STEPS:-runs,report},"
-variants=",${VARIANTS:-paper-refit,reference-refit,craft-plus,craft-plus-views,craft-plus-kl,craft-plus-norefit,few-shot,few-shot-views,fashion-mnist,fashion-craft-plus,fashion-craft-plus-views},"
+variants=",${VARIANTS:-paper-refit,reference-refit,craft-plus,craft-plus-views,craft-plus-views3,craft-plus-kl,craft-plus-norefit,few-shot,few-shot-views,fashion-mnist,fashion-craft-plus,fashion-craft-plus-views},"
 # wanted VARIANT: whether VARIANTS names it
 wanted() { [[ "$variants" == *,$1,* ]]; }
 key="ablation-key-0001"
@@ -94,6 +95,11 @@ stream() {
     log "$name: craft-plus-views"
     craft bench "${common[@]}" --methods craft,pgpr --shots 16 --preset craft+ --views 2 \
       --out "$work/$name/craft-plus-views"
+  fi
+  if wanted craft-plus-views3; then
+    log "$name: craft-plus-views3"
+    craft bench "${common[@]}" --methods craft,pgpr --shots 16 --preset craft+ --views 3 \
+      --out "$work/$name/craft-plus-views3"
   fi
   if wanted craft-plus-kl; then
     log "$name: craft-plus-kl"
