@@ -113,7 +113,7 @@ public final class CollaborativeTrainer {
             int rounds = config.rounds();
             while (state.round < rounds) {
                 long roundStart = System.nanoTime();
-                if (config.method().searchesPrompt() && stageOf(state.round) > state.views.size()) {
+                if (config.method().searchesPrompt() && stageOf(state.round) > state.views.count()) {
                     startNextStage(state);
                 }
                 CmaesState.EigenTiming eigenBefore = eigenTiming(state);
@@ -156,7 +156,7 @@ public final class CollaborativeTrainer {
      * checkpoint names the view.
      */
     private void startNextStage(TrainingState state) throws IOException {
-        int frozen = state.views.size();
+        int frozen = state.views.count();
         state.views.add(new FrozenView(state.currentZ, projection(frozen).apply(state.currentZ), state.currentLogits));
         dir.saveViewLogits(frozen, new Tensor(new int[] {task.trainLabels().length, k}, state.currentLogits));
         int stage = frozen + 1;
@@ -178,7 +178,7 @@ public final class CollaborativeTrainer {
     private List<float[]> prompts(TrainingState state) {
         List<float[]> prompts = new ArrayList<>();
         if (finalRefiner(state) != null) {
-            state.views.forEach(view -> prompts.add(view.prompt()));
+            state.views.all().forEach(view -> prompts.add(view.prompt()));
         }
         prompts.add(currentPrompt(state));
         return prompts;
@@ -187,18 +187,7 @@ public final class CollaborativeTrainer {
     /** The current prompt's offset: the current stage's projection of z, or the template (zeros) without one. */
     private float[] currentPrompt(TrainingState state) {
         return state.currentZ == null ? new float[config.promptSize()]
-                : projection(state.views.size()).apply(state.currentZ);
-    }
-
-    /** The refinement network's input rows: the frozen views' training logits, then the current prompt's. */
-    private float[] trainInputs(TrainingState state, float[] currentLogits) {
-        if (state.views.isEmpty()) {
-            return currentLogits;
-        }
-        List<float[]> rows = new ArrayList<>();
-        state.views.forEach(view -> rows.add(view.trainLogits()));
-        rows.add(currentLogits);
-        return ViewRows.sideBySide(rows, k);
+                : projection(state.views.count()).apply(state.currentZ);
     }
 
     /** Whether this run replaces the loop's network after the last round (not below 4 shots per class). */
@@ -216,8 +205,8 @@ public final class CollaborativeTrainer {
         boolean withKl = config.settings().finalRefit() == FinalRefit.CV_KL;
         List<Double> weights = withKl && config.method().consistency() ? CrossValidatedRefit.CONSISTENCY_WEIGHT_GRID
                 : List.of(0.0);
-        return CrossValidatedRefit.fit(trainInputs(state, state.currentLogits), task.trainLabels(),
-                config.settings().refiner().withViews(state.views.size() + 1),
+        return CrossValidatedRefit.fit(state.views.trainRows(state.currentLogits), task.trainLabels(),
+                config.settings().refiner().withViews(state.views.count() + 1),
                 config.seed(), CrossValidatedRefit.DEFAULT_FOLDS, CrossValidatedRefit.DEFAULT_EPOCH_GRID, weights,
                 withKl ? CrossValidatedRefit.Criterion.CROSS_ENTROPY : CrossValidatedRefit.Criterion.ACCURACY);
     }
@@ -274,7 +263,7 @@ public final class CollaborativeTrainer {
             long cpu0 = ThreadCpu.nanos();
             double[][] candidates = state.cmaes.ask();
             double[][] points = state.cmaes.toEvaluationSpace(candidates);
-            float[] prompts = projection(state.views.size()).applyAll(points);
+            float[] prompts = projection(state.views.count()).applyAll(points);
             long cpu1 = ThreadCpu.nanos();
             long t1 = System.nanoTime();
             BlackBox.Answer answer = train(prompts, points.length, account, "round-" + state.round);
@@ -287,11 +276,10 @@ public final class CollaborativeTrainer {
             }
             // One refinement pass over all candidates' input rows at once (rows are independent).
             float[] refined = config.method().consistency()
-                    ? state.refiner.refine(candidateRows(state, answer.logits(), candidateLogits),
+                    ? state.refiner.refine(state.views.candidateRows(candidateLogits),
                     points.length * task.trainLabels().length) : null;
             // craft scores a candidate with the views the refinement network already reads; pgpr on its own.
-            List<float[]> earlierViews = config.method().consistency()
-                    ? state.views.stream().map(FrozenView::trainLogits).toList() : List.of();
+            List<float[]> earlierViews = config.method().consistency() ? state.views.trainLogits() : List.of();
             for (int c = 0; c < points.length; c++) {
                 float[] logits = candidateLogits[c];
                 fitness[c] = promptFitness.of(logits, earlierViews, refined == null ? null
@@ -320,7 +308,7 @@ public final class CollaborativeTrainer {
                 long t5 = System.nanoTime();
                 state.currentZ = mean;
                 state.promptRound = state.round + 1;
-                state.currentLogits = train(projection(state.views.size()).apply(mean), 1, account,
+                state.currentLogits = train(projection(state.views.count()).apply(mean), 1, account,
                         "mean-" + state.round).logits();
                 queryNanos += System.nanoTime() - t5;
             }
@@ -335,7 +323,7 @@ public final class CollaborativeTrainer {
                     && account.trainQueries() <= config.budget() / config.settings().klCutoffDivisor();
             TrainLoss loss = config.method().consistency() ? new TrainLoss(config.settings().betaKl(), klOn)
                     : TrainLoss.crossEntropyOnly();
-            float[] inputs = trainInputs(state, state.currentLogits);
+            float[] inputs = state.views.trainRows(state.currentLogits);
             TrainStats stats = state.refiner.trainEpoch(inputs, task.trainLabels(), loss,
                     config.seed() * 1_000_003L + state.round);
             trainLoss = stats.loss();
@@ -354,8 +342,8 @@ public final class CollaborativeTrainer {
         boolean evaluateNow = lastRound || config.evalEvery() > 0 && (state.round + 1) % config.evalEvery() == 0;
         if (evaluateNow) {
             long t0 = System.nanoTime();
-            float[] testLogits = testInputs(state, testLogits(currentPrompt(state), account, "eval-" + state.round),
-                    account);
+            float[] testLogits = state.views.testRows(testLogits(currentPrompt(state), account, "eval-" + state.round),
+                    v -> testLogits(state.views.all().get(v).prompt(), account, "eval-view-" + v));
             testAccuracy = accuracy(refined(testLogits, finalRefiner(state)), task.testLabels());
             if (state.finalRefit != null) {
                 // Diagnostic, no query: the same test logits through the loop's network, as without the refit.
@@ -369,40 +357,6 @@ public final class CollaborativeTrainer {
                 bestOfRound, meanOfRound, trainLoss, trainAccuracy, testAccuracy, elapsed, queryNanos / 1_000_000,
                 cmaesNanos / 1_000_000, (fitnessNanos + epochNanos) / 1_000_000, state.promptRound);
         return new Round(metrics, queryNanos, cmaesNanos, cmaesCpuNanos, fitnessNanos, epochNanos);
-    }
-
-    /** The refinement network's input rows of every candidate: [frozen views | candidate] per sample. */
-    private float[] candidateRows(TrainingState state, float[] allLogits, float[][] candidateLogits) {
-        if (state.views.isEmpty()) {
-            return allLogits;
-        }
-        int n = task.trainLabels().length;
-        int width = (state.views.size() + 1) * k;
-        float[] rows = new float[candidateLogits.length * n * width];
-        for (int c = 0; c < candidateLogits.length; c++) {
-            float[] one = trainInputs(state, candidateLogits[c]);
-            System.arraycopy(one, 0, rows, c * n * width, one.length);
-        }
-        return rows;
-    }
-
-    /**
-     * Test input rows: the frozen views' test logits, then {@code current}. Each view's are queried once
-     * per run (one evaluation query) and checkpointed with the count.
-     */
-    private float[] testInputs(TrainingState state, float[] current, QueryAccount account) {
-        if (state.views.isEmpty()) {
-            return current;
-        }
-        List<float[]> rows = new ArrayList<>();
-        for (int v = 0; v < state.views.size(); v++) {
-            if (state.viewTestLogits.size() == v) {
-                state.viewTestLogits.add(testLogits(state.views.get(v).prompt(), account, "eval-view-" + v));
-            }
-            rows.add(state.viewTestLogits.get(v));
-        }
-        rows.add(current);
-        return ViewRows.sideBySide(rows, k);
     }
 
     private BlackBox.Answer train(float[] prompts, int count, QueryAccount account, String purpose) {
@@ -437,7 +391,7 @@ public final class CollaborativeTrainer {
 
     private TrainingState fresh() {
         return new TrainingState(config.method().searchesPrompt() ? newCmaes(0) : null,
-                config.method().refines() ? newRefiner(0) : null);
+                config.method().refines() ? newRefiner(0) : null, k);
     }
 
     /** Stage {@code stage}'s CMA-ES, started at z = 0. */
@@ -458,7 +412,7 @@ public final class CollaborativeTrainer {
 
     private TrainingState restore(RunCheckpoint checkpoint) throws IOException {
         TrainingState state = new TrainingState(checkpoint.cmaes() == null ? null : CmaesState.restore(checkpoint.cmaes()),
-                checkpoint.refiner() == null ? null : RefinementMlp.fromState(checkpoint.refiner()));
+                checkpoint.refiner() == null ? null : RefinementMlp.fromState(checkpoint.refiner()), k);
         state.round = checkpoint.round();
         state.zeroShotAccuracy = checkpoint.zeroShotAccuracy();
         state.lastTestAccuracy = checkpoint.lastTestAccuracy();
@@ -473,7 +427,7 @@ public final class CollaborativeTrainer {
                     dir.loadViewLogits(v).data()));
         }
         if (checkpoint.viewTestLogits() != null) {
-            state.viewTestLogits.addAll(checkpoint.viewTestLogits());
+            state.views.restoreTestLogits(checkpoint.viewTestLogits());
         }
         return state;
     }
@@ -484,8 +438,7 @@ public final class CollaborativeTrainer {
                 state.zeroShotAccuracy, state.lastTestAccuracy, state.bestFitness, state.currentZ,
                 state.cmaes == null ? null : state.cmaes.snapshot(),
                 state.refiner == null ? null : state.refiner.snapshot(), elapsed, state.promptRound,
-                state.views.isEmpty() ? null : state.views.stream().map(FrozenView::z).toList(),
-                state.viewTestLogits.isEmpty() ? null : List.copyOf(state.viewTestLogits));
+                state.views.zs(), state.views.queriedTestLogits());
         Tensor logits = state.currentLogits == null ? null
                 : new Tensor(new int[] {task.trainLabels().length, k}, state.currentLogits);
         writer.submit(checkpoint, logits);

@@ -4,9 +4,6 @@ import dev.craft.client.cmaes.CmaesState;
 import dev.craft.client.refine.CrossValidatedRefit;
 import dev.craft.client.refine.RefinementMlp;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * The mutable state of a run between rounds.
  */
@@ -26,19 +23,18 @@ final class TrainingState implements AutoCloseable {
     int promptRound;
     /** The final refit, once made (not checkpointed: it is recomputed from the seed and the final logits). */
     CrossValidatedRefit.Outcome finalRefit;
-    /** The prompts of earlier search stages, in order ({@code --views}); empty with one view. */
-    final List<FrozenView> views = new ArrayList<>();
-    /** Test logits of {@link #views}, by index, once queried (checkpointed). */
-    final List<float[]> viewTestLogits = new ArrayList<>();
+    /** The prompts of earlier search stages ({@code --views}); none with one view. */
+    final FrozenViews views;
     /** The current stage's CMA-ES; a new one at every stage. */
     CmaesState cmaes;
     /** The loop's network; a new one, reading one more view, at every stage. */
     RefinementMlp refiner;
     long elapsedBefore;
 
-    TrainingState(CmaesState cmaes, RefinementMlp refiner) {
+    TrainingState(CmaesState cmaes, RefinementMlp refiner, int classes) {
         this.cmaes = cmaes;
         this.refiner = refiner;
+        this.views = new FrozenViews(classes);
     }
 
     @Override
