@@ -24,11 +24,12 @@
 #   few-shot-views  craft --preset craft+ --views 2 at 1 and 2 shots
 # and, on Fashion-MNIST (demo bundle; the vocabulary it was aligned on, so zero-shot is high), the check
 # on a third dataset: bbt, pr and craft with --preset paper --final-refit cv, craft with --preset craft+;
-# fashion-craft-plus: craft and pgpr with --preset craft+ on Fashion-MNIST only; fashion-craft-plus-views: the
-# same with --views 2.
+# fashion-craft-plus: craft and pgpr with --preset craft+ on Fashion-MNIST only; fashion-craft-plus-views and
+# fashion-craft-plus-views3: the same with --views 2 and 3.
 # Environment [defaults]: BUDGET [2000], SEEDS [1,2,3], WORK [target/ablation], DOC [docs/ablation.md],
 # PORT [18610; MNIST PORT+1], STEPS [runs,report], VARIANTS [all: the names above, comma-separated;
-# fashion-mnist, fashion-craft-plus and fashion-craft-plus-views for the third dataset's runs].
+# fashion-mnist, fashion-craft-plus, fashion-craft-plus-views and fashion-craft-plus-views3 for the third
+# dataset's runs].
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -41,7 +42,7 @@ work="${WORK:-$root/target/ablation}"
 doc="${DOC:-$root/docs/ablation.md}"
 port="${PORT:-18610}"
 steps=",${STEPS:-runs,report},"
-variants=",${VARIANTS:-paper-refit,reference-refit,craft-plus,craft-plus-views,craft-plus-views3,craft-plus-kl,craft-plus-norefit,few-shot,few-shot-views,fashion-mnist,fashion-craft-plus,fashion-craft-plus-views},"
+variants=",${VARIANTS:-paper-refit,reference-refit,craft-plus,craft-plus-views,craft-plus-views3,craft-plus-kl,craft-plus-norefit,few-shot,few-shot-views,fashion-mnist,fashion-craft-plus,fashion-craft-plus-views,fashion-craft-plus-views3},"
 # wanted VARIANT: whether VARIANTS names it
 wanted() { [[ "$variants" == *,$1,* ]]; }
 key="ablation-key-0001"
@@ -140,6 +141,11 @@ stream() {
     log "fashion-mnist: craft-plus-views"
     craft bench "${base[@]}" --dataset "$cache/datasets/fashion-mnist" --methods craft,pgpr --shots 16 \
       --preset craft+ --views 2 --out "$work/fashion-mnist/craft-plus-views"
+  fi
+  if [[ "$name" == mnist ]] && wanted fashion-craft-plus-views3; then
+    log "fashion-mnist: craft-plus-views3"
+    craft bench "${base[@]}" --dataset "$cache/datasets/fashion-mnist" --methods craft,pgpr --shots 16 \
+      --preset craft+ --views 3 --out "$work/fashion-mnist/craft-plus-views3"
   fi
   kill $pid 2>/dev/null || true
 }
