@@ -276,7 +276,7 @@ public final class CollaborativeTrainer {
             }
             // One refinement pass over all candidates' input rows at once (rows are independent).
             float[] refined = config.method().consistency()
-                    ? state.refiner.refine(state.views.candidateRows(candidateLogits),
+                    ? state.refiner.refine(state.views.candidateRows(answer.logits(), points.length),
                     points.length * task.trainLabels().length) : null;
             // craft scores a candidate with the views the refinement network already reads; pgpr on its own.
             List<float[]> earlierViews = config.method().consistency() ? state.views.trainLogits() : List.of();

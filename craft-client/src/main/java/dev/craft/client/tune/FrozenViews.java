@@ -3,6 +3,7 @@ package dev.craft.client.tune;
 import dev.craft.client.refine.ViewRows;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntFunction;
 
@@ -49,19 +50,19 @@ final class FrozenViews {
         return ViewRows.sideBySide(rows, k);
     }
 
-    /** {@link #trainRows} of every candidate, one after another; {@code candidates} holds their logits [P, N, K]. */
-    float[] candidateRows(float[][] candidates) {
+    /**
+     * {@link #trainRows} of every candidate, one after another, from their logits stacked as the box
+     * returns them, [P, N, K] (with no view, those logits themselves).
+     */
+    float[] candidateRows(float[] stacked, int candidates) {
         if (views.isEmpty()) {
-            float[] all = new float[candidates.length * candidates[0].length];
-            for (int c = 0; c < candidates.length; c++) {
-                System.arraycopy(candidates[c], 0, all, c * candidates[c].length, candidates[c].length);
-            }
-            return all;
+            return stacked;
         }
-        int size = candidates[0].length / k * (views.size() + 1) * k;
-        float[] rows = new float[candidates.length * size];
-        for (int c = 0; c < candidates.length; c++) {
-            System.arraycopy(trainRows(candidates[c]), 0, rows, c * size, size);
+        int per = stacked.length / candidates;
+        int size = per / k * (views.size() + 1) * k;
+        float[] rows = new float[candidates * size];
+        for (int c = 0; c < candidates; c++) {
+            System.arraycopy(trainRows(Arrays.copyOfRange(stacked, c * per, (c + 1) * per)), 0, rows, c * size, size);
         }
         return rows;
     }

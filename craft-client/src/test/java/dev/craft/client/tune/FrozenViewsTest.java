@@ -17,7 +17,8 @@ class FrozenViewsTest {
         assertThat(none.testRows(current, v -> {
             throw new AssertionError("no view to query");
         })).isSameAs(current);
-        assertThat(none.candidateRows(new float[][] {{1, 2}, {3, 4}})).containsExactly(1, 2, 3, 4);
+        float[] stacked = {1, 2, 3, 4};
+        assertThat(none.candidateRows(stacked, 2)).isSameAs(stacked);
         assertThat(none.zs()).isNull();
         assertThat(none.queriedTestLogits()).isNull();
     }
@@ -28,7 +29,7 @@ class FrozenViewsTest {
         views.add(new FrozenView(new double[] {0.5}, new float[] {9}, new float[] {1, 2, 3, 4}));
         // two samples of K = 2: [frozen | current] per sample
         assertThat(views.trainRows(new float[] {5, 6, 7, 8})).containsExactly(1, 2, 5, 6, 3, 4, 7, 8);
-        assertThat(views.candidateRows(new float[][] {{5, 6, 7, 8}, {0, 0, 0, 0}}))
+        assertThat(views.candidateRows(new float[] {5, 6, 7, 8, 0, 0, 0, 0}, 2))
                 .containsExactly(1, 2, 5, 6, 3, 4, 7, 8, 1, 2, 0, 0, 3, 4, 0, 0);
 
         List<Integer> queried = new ArrayList<>();
