@@ -1,5 +1,6 @@
 package dev.craft.client.refine;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -32,6 +33,22 @@ public final class ViewRows {
             }
         }
         return rows;
+    }
+
+    /**
+     * The {@code count} arrays stacked one after another in {@code stacked}, as the box returns the
+     * logits of several prompts ([P, N, K] into P arrays of [N, K]).
+     */
+    public static float[][] unstack(float[] stacked, int count) {
+        if (count < 1 || stacked.length % count != 0) {
+            throw new IllegalArgumentException(stacked.length + " values are not " + count + " equal parts");
+        }
+        int per = stacked.length / count;
+        float[][] parts = new float[count][];
+        for (int p = 0; p < count; p++) {
+            parts[p] = Arrays.copyOfRange(stacked, p * per, (p + 1) * per);
+        }
+        return parts;
     }
 
     /**

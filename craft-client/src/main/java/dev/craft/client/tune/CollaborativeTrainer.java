@@ -270,10 +270,7 @@ public final class CollaborativeTrainer {
             long t2 = System.nanoTime();
             double[] fitness = new double[points.length];
             int per = task.trainLabels().length * k;
-            float[][] candidateLogits = new float[points.length][];
-            for (int c = 0; c < points.length; c++) {
-                candidateLogits[c] = Arrays.copyOfRange(answer.logits(), c * per, (c + 1) * per);
-            }
+            float[][] candidateLogits = ViewRows.unstack(answer.logits(), points.length);
             // One refinement pass over all candidates' input rows at once (rows are independent).
             float[] refined = config.method().consistency()
                     ? state.refiner.refine(state.views.candidateRows(answer.logits(), points.length),

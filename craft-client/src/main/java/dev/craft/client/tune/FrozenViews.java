@@ -3,7 +3,6 @@ package dev.craft.client.tune;
 import dev.craft.client.refine.ViewRows;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntFunction;
 
@@ -58,11 +57,11 @@ final class FrozenViews {
         if (views.isEmpty()) {
             return stacked;
         }
-        int per = stacked.length / candidates;
-        int size = per / k * (views.size() + 1) * k;
+        float[][] logits = ViewRows.unstack(stacked, candidates);
+        int size = logits[0].length * (views.size() + 1);
         float[] rows = new float[candidates * size];
         for (int c = 0; c < candidates; c++) {
-            System.arraycopy(trainRows(Arrays.copyOfRange(stacked, c * per, (c + 1) * per)), 0, rows, c * size, size);
+            System.arraycopy(trainRows(logits[c]), 0, rows, c * size, size);
         }
         return rows;
     }

@@ -137,7 +137,7 @@ public final class TuneJob {
         if (request.budget() < 0) {
             throw new TuneException("--budget must not be negative");
         }
-        int perRound = TuneSettings.POPSIZE + ("mean".equals(request.currentPrompt()) ? 1 : 0);
+        int perRound = queriesPerRound(request);
         if (request.method().searchesPrompt() && request.budget() < perRound) {
             throw new TuneException("--budget " + request.budget() + " is below one CMA-ES generation (" + perRound
                     + " queries" + (perRound > TuneSettings.POPSIZE ? " with --current mean" : "") + "); give at least "
@@ -149,8 +149,7 @@ public final class TuneJob {
         if (request.views() != null && request.views() < 1) {
             throw new TuneException("--views must be at least 1");
         }
-        boolean bothModules = request.method().searchesPrompt() && request.method().refines();
-        if (bothModules && request.views() != null && request.budget() / perRound < request.views()) {
+        if (readsViews(request.method()) && request.views() != null && request.budget() / perRound < request.views()) {
             throw new TuneException("--views " + request.views() + " needs at least one CMA-ES generation per view: "
                     + "give --budget at least " + (long) request.views() * perRound);
         }
@@ -196,8 +195,7 @@ public final class TuneJob {
      */
     private int viewsFor(TuneRequest request, int presetViews) {
         int asked = request.views() != null ? request.views() : presetViews;
-        boolean both = request.method().searchesPrompt() && request.method().refines();
-        if (!both || asked == 1) {
+        if (!readsViews(request.method()) || asked == 1) {
             return 1;
         }
         if (request.shots() < CrossValidatedRefit.DEFAULT_FOLDS) {
@@ -205,8 +203,17 @@ public final class TuneJob {
                     + " shots per class; this " + request.shots() + "-shot run searches one prompt");
             return 1;
         }
-        int perRound = TuneSettings.POPSIZE + ("mean".equals(request.currentPrompt()) ? 1 : 0);
-        return (int) Math.max(1, Math.min(asked, request.budget() / perRound));
+        return (int) Math.max(1, Math.min(asked, request.budget() / queriesPerRound(request)));
+    }
+
+    /** Whether a method can have several views: it needs both the prompt search and the refinement network. */
+    private static boolean readsViews(Method method) {
+        return method.searchesPrompt() && method.refines();
+    }
+
+    /** Training queries one round of the request costs (as {@link TuneConfig#queriesPerRound()} once configured). */
+    private static int queriesPerRound(TuneRequest request) {
+        return TuneSettings.POPSIZE + ("mean".equals(request.currentPrompt()) ? 1 : 0);
     }
 
     private static List<Path> files(List<LabeledImage> images) {

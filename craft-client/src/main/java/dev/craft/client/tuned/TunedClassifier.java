@@ -10,7 +10,6 @@ import dev.craft.client.service.VlmClient;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -68,13 +67,7 @@ public final class TunedClassifier implements AutoCloseable {
         int views = model.info().views();
         PredictResult result = client.predict(datasetId, classSetId, model.prompt(), views,
                 model.prompt().length / views);
-        float[] stacked = result.logits().data();
-        int per = stacked.length / views;
-        List<float[]> byView = new ArrayList<>();
-        for (int v = 0; v < views; v++) {
-            byView.add(Arrays.copyOfRange(stacked, v * per, (v + 1) * per));
-        }
-        return refine(byView);
+        return refine(List.of(ViewRows.unstack(result.logits().data(), views)));
     }
 
     /** Refined logits [B, K] of images sent inline through /v1/classify (one query per view). */

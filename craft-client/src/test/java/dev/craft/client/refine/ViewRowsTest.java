@@ -40,6 +40,14 @@ class ViewRowsTest {
     }
 
     @Test
+    void unstackSplitsThePromptsOfOneAnswer() {
+        float[][] parts = ViewRows.unstack(new float[] {1, 2, 3, 4, 5, 6}, 3);
+        assertThat(parts).hasDimensions(3, 2);
+        assertThat(parts[2]).containsExactly(5, 6);
+        assertThatThrownBy(() -> ViewRows.unstack(new float[5], 2)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void viewsOfDifferentSizesAreRejected() {
         assertThatThrownBy(() -> ViewRows.sideBySide(List.of(new float[4], new float[6]), 2))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("view 1 has 6 logits, expected 4");
