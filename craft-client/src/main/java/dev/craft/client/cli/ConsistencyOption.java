@@ -8,7 +8,7 @@ public final class ConsistencyOption {
 
     @Option(names = "--kl-weight", paramLabel = "W",
             description = "Weight of both KL consistency terms, lambda_KL and beta_KL (default: the preset's, 0.1/K for "
-                    + "paper and craft+). Only affects craft.")
+                    + "paper, craft+ and craft+views). Only affects craft.")
     Double klWeight;
 
     @Option(names = "--kl-cutoff", paramLabel = "N",

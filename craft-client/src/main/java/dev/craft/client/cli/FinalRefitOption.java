@@ -11,7 +11,7 @@ public final class FinalRefitOption {
                     + "the final prompt's training logits, epochs chosen by 4-fold cross-validated accuracy; no query) "
                     + "or cv-kl (as cv, and for craft also trained with the consistency term, its weight chosen "
                     + "from 0, 0.03, 0.1, 0.3, 1 with the epochs by cross-validated cross-entropy; no query) "
-                    + "(default: the preset's, none for paper and reference, cv-kl for craft+).")
+                    + "(default: the preset's, none for paper and reference, cv-kl for craft+ and craft+views).")
     String finalRefit;
 
     /** Null when the option was not given (the preset decides). @throws IllegalArgumentException naming the accepted values */

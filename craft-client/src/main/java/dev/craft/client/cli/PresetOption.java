@@ -6,8 +6,8 @@ import picocli.CommandLine.Option;
 /** {@code --preset}: which set of defaults a tuning run uses; shared by tune, bench and bench-perf. */
 public final class PresetOption {
 
-    @Option(names = "--preset", defaultValue = "paper",
-            description = "paper, reference or craft+ defaults (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--preset", defaultValue = "craft+views",
+            description = "paper, reference, craft+ or craft+views defaults (default: ${DEFAULT-VALUE}).")
     String preset;
 
     /** @throws IllegalArgumentException naming the accepted values */
@@ -15,7 +15,7 @@ public final class PresetOption {
         try {
             return Preset.fromId(preset);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--preset '" + preset + "' is not one of [paper, reference, craft+]");
+            throw new IllegalArgumentException("--preset '" + preset + "' is not one of [paper, reference, craft+, craft+views]");
         }
     }
 }

@@ -10,7 +10,7 @@ public final class ViewsOption {
                     + "network reads all their logits side by side. craft searches each next prompt for what the "
                     + "earlier ones lack (its fitness scores the candidate together with them); pgpr searches each "
                     + "on its own. A prediction then costs V queries. Needs 4 shots per class (fewer: one prompt). "
-                    + "Only affects pgpr and craft (default: 1).")
+                    + "Only affects pgpr and craft (default: the preset's, 2 for craft+views, else 1).")
     Integer views;
 
     /** Null when the option was not given. */

@@ -10,13 +10,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * One {@code craft bench} output directory as the report reads it: summary.csv (the runs' reports)
@@ -87,6 +90,38 @@ public record BenchInput(String label, Path dir, BenchSummary summary, List<Tune
         SortedMap<Integer, Set<Long>> budgets = new TreeMap<>();
         summary.reports().forEach(r -> budgets.computeIfAbsent(r.shots(), s -> new TreeSet<>()).add(r.budget()));
         return budgets;
+    }
+
+    /**
+     * The prompts each method's runs read per prediction ({@code --views}), as "PG+PR, CraFT: 1 (1, 2 shots),
+     * 2 (4, 8, 16 shots); ZS, BBT, PR: 1": methods with the same views at every shot count share a group.
+     */
+    public String viewsByMethod() {
+        Map<String, SortedMap<Integer, Set<Integer>>> byMethod = new LinkedHashMap<>();
+        for (int i = 0; i < configs.size(); i++) {
+            TuneConfig config = configs.get(i);
+            byMethod.computeIfAbsent(summary.reports().get(i).method(), m -> new TreeMap<>())
+                    .computeIfAbsent(config.settings().views(), v -> new TreeSet<>()).add(config.shots());
+        }
+        Map<String, List<String>> groups = new LinkedHashMap<>();
+        byMethod.forEach((method, views) -> groups.computeIfAbsent(viewsText(views), v -> new ArrayList<>())
+                .add(BenchSummary.label(method)));
+        if (groups.size() == 1) {
+            return groups.keySet().iterator().next();
+        }
+        List<String> parts = new ArrayList<>();
+        groups.forEach((views, methods) -> parts.add(String.join(", ", methods) + ": " + views));
+        return String.join("; ", parts);
+    }
+
+    private static String viewsText(SortedMap<Integer, Set<Integer>> shotsByViews) {
+        if (shotsByViews.size() == 1) {
+            return String.valueOf(shotsByViews.firstKey());
+        }
+        List<String> parts = new ArrayList<>();
+        shotsByViews.forEach((views, shots) -> parts.add(views + " (" + shots.stream().map(String::valueOf)
+                .collect(Collectors.joining(", ")) + " shot" + (shots.equals(Set.of(1)) ? "" : "s") + ")"));
+        return String.join(", ", parts);
     }
 
     /** A file-name-safe form of the label. */

@@ -202,6 +202,7 @@ public final class BenchmarksReport {
         grid.row("classes (K)", String.join(", ", bench.distinct(c -> c.classNames().size())));
         grid.row("served model", String.join(", ", bench.distinct(TuneConfig::modelId)));
         grid.row("preset", String.join(", ", bench.distinct(c -> c.settings().preset().id())));
+        grid.row("prompts per prediction (views)", bench.viewsByMethod());
         grid.row("methods", bench.methods().stream().map(BenchSummary::label).collect(Collectors.joining(", ")));
         grid.row("shots", shots.stream().map(String::valueOf).collect(Collectors.joining(", ")));
         grid.row("seeds", summary.seeds().stream().map(String::valueOf).collect(Collectors.joining(", ")));

@@ -89,7 +89,9 @@ class TuneEndToEndTest {
         assertThat(out.resolve("tuned/refiner.tensors")).exists();
         assertThat(javax.imageio.ImageIO.read(out.resolve("accuracy-vs-queries.png").toFile()).getWidth()).isEqualTo(900);
         JsonNode config = JSON.readTree(out.resolve("config.json").toFile());
-        assertThat(config.get("settings").get("preset").asString()).isEqualTo("paper");
+        // the default preset; below 4 shots it searches one prompt, and the refit needs 4 shots too
+        assertThat(config.get("settings").get("preset").asString()).isEqualTo("craft+views");
+        assertThat(config.get("settings").get("refiner").get("views").asInt()).isEqualTo(1);
         assertThat(config.get("method").asString()).isEqualTo("craft");
     }
 
@@ -274,10 +276,14 @@ class TuneEndToEndTest {
         assertThat(result.get("evalQueries").asInt()).isEqualTo(2);
         assertThat(usage(key) - beforeEval).isEqualTo(2);
 
-        // pgpr has both modules and takes the views; bbt has no refinement network to read them
+        // pgpr has both modules and takes the views, two under the default preset (craft+views) unless told
+        // otherwise; bbt has no refinement network to read them
         Path pgpr = work.resolve("run-views-pgpr");
-        assertThat(tune(key, "pgpr", 160, 4, pgpr, "--preset", "craft+", "--views", "2").exitCode()).isZero();
+        assertThat(tune(key, "pgpr", 160, 4, pgpr).exitCode()).isZero();
         assertThat(TunedModel.read(pgpr.resolve("tuned")).info().views()).isEqualTo(2);
+        Path oneView = work.resolve("run-views-pgpr-1");
+        assertThat(tune(key, "pgpr", 160, 4, oneView, "--views", "1").exitCode()).isZero();
+        assertThat(TunedModel.read(oneView.resolve("tuned")).info().views()).isEqualTo(1);
         Path bbt = work.resolve("run-views-bbt");
         assertThat(tune(key, "bbt", 80, 4, bbt, "--views", "2").exitCode()).isZero();
         assertThat(TunedModel.read(bbt.resolve("tuned")).info().views()).isEqualTo(1);

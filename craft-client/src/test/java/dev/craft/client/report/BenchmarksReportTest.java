@@ -14,6 +14,7 @@ import dev.craft.client.tune.RunCheckpoint;
 import dev.craft.client.tune.RunDirectory;
 import dev.craft.client.tune.TuneConfig;
 import dev.craft.client.tune.TuneReport;
+import dev.craft.client.tune.TuneSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
@@ -69,7 +70,8 @@ class BenchmarksReportTest {
         // the grid that ran, read from the runs
         assertThat(md).contains("| methods | ZS, BBT, CraFT |", "| shots | 1, 4 |", "| seeds | 1, 2 |",
                 "| training budget per run | 1 shot: 80; 4 shots: 160 |", "| served model | test-model-v1 |",
-                "| classes (K) | 3 |", "| runs | 12 |");
+                "| classes (K) | 3 |", "| runs | 12 |",
+                "| prompts per prediction (views) | ZS, BBT: 1; CraFT: 1 (1 shot), 2 (4 shots) |");
         // accuracy: mean ± sample std over the two seeds (0.50 and 0.60 -> 55.00 ± 7.07)
         assertThat(md).contains("| Method | 1 shot | 4 shots |", "| ZS | 40.00 ± 0.00 | 40.00 ± 0.00 |",
                 "| CraFT | 45.00 ± 7.07 | 55.00 ± 7.07 |");
@@ -122,7 +124,10 @@ class BenchmarksReportTest {
 
     // ------------------------------------------------------------------ fixtures
 
-    /** zs, bbt, craft x 1, 4 shots x seeds 1, 2; craft's accuracy 0.4/0.5 (1 shot) and 0.5/0.6 (4 shots). */
+    /**
+     * zs, bbt, craft x 1, 4 shots x seeds 1, 2; craft's accuracy 0.4/0.5 (1 shot) and 0.5/0.6 (4 shots),
+     * with two views at 4 shots.
+     */
     private static Path fabricateBench(Path bench) throws IOException {
         List<TuneReport> reports = new ArrayList<>();
         for (Method method : List.of(Method.ZS, Method.BBT, Method.CRAFT)) {
@@ -131,7 +136,8 @@ class BenchmarksReportTest {
                     long budget = shots == 1 ? 80 : 160;
                     double accuracy = method == Method.ZS ? 0.4 : (shots == 1 ? 0.4 : 0.5) + 0.1 * (seed - 1);
                     Path dir = bench.resolve(method.id() + "-" + shots + "shot-seed" + seed);
-                    RunDirectory run = RunDirectory.create(dir, config(method, shots, seed, budget, "/data/split_zhou_Test.json"));
+                    int views = method == Method.CRAFT && shots == 4 ? 2 : 1;
+                    RunDirectory run = RunDirectory.create(dir, config(method, shots, seed, budget, views));
                     int rounds = method == Method.ZS ? 0 : (int) (budget / 40);
                     for (int r = 1; r <= rounds; r++) {
                         run.appendMetrics(new RoundMetrics(r, 40L * r, 1 + r, 1.0, 1.2, 0.5, 0.5,
@@ -149,10 +155,11 @@ class BenchmarksReportTest {
         return bench;
     }
 
-    private static TuneConfig config(Method method, int shots, long seed, long budget, String dataset) {
-        return new TuneConfig(UUID.randomUUID().toString(), method, dataset, DatasetProfile.OTHER, shots, seed, budget, 1,
-                "best", "http://localhost:8080", "test-model-v1", "a photo of a {}.", CLASSES, 128, 0.001,
-                Preset.PAPER.settings(DatasetProfile.OTHER, CLASSES.size()), "cs_1", "ds_1", "ds_2");
+    private static TuneConfig config(Method method, int shots, long seed, long budget, int views) {
+        TuneSettings settings = Preset.PAPER.settings(DatasetProfile.OTHER, CLASSES.size());
+        return new TuneConfig(UUID.randomUUID().toString(), method, "/data/split_zhou_Test.json", DatasetProfile.OTHER,
+                shots, seed, budget, 1, "best", "http://localhost:8080", "test-model-v1", "a photo of a {}.", CLASSES, 128,
+                0.001, settings.withRefiner(settings.refiner().withViews(views)), "cs_1", "ds_1", "ds_2");
     }
 
     /** Three rounds of a 1000-class run with one image per class; rounds 2 and 3 take 1.5 s each. */

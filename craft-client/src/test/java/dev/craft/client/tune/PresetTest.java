@@ -1,5 +1,6 @@
 package dev.craft.client.tune;
 
+import dev.craft.client.cli.PresetOption;
 import dev.craft.client.refine.RefinerConfig;
 import org.junit.jupiter.api.Test;
 
@@ -109,6 +110,28 @@ class PresetTest {
         String old = RunDirectory.JSON.writeValueAsString(paper).replace(",\"promptFitness\":\"ce\"", "");
         assertThat(old).doesNotContain("promptFitness");
         assertThat(RunDirectory.JSON.readValue(old, TuneSettings.class).promptFitness()).isEqualTo(PromptFitness.CE);
+    }
+
+    @Test
+    void craftPlusViewsIsCraftPlusWithTwoViewsAndTheCliDefault() {
+        TuneSettings plus = Preset.CRAFT_PLUS.settings(DatasetProfile.DTD, 10);
+        TuneSettings views = Preset.CRAFT_PLUS_VIEWS.settings(DatasetProfile.DTD, 10);
+        assertThat(views.views()).isEqualTo(2);
+        assertThat(plus.views()).isEqualTo(1);
+        assertThat(Preset.PAPER.settings(DatasetProfile.DTD, 10).views()).isEqualTo(1);
+        assertThat(Preset.REFERENCE.settings(DatasetProfile.DTD, 10).views()).isEqualTo(1);
+        // everything else is craft+'s
+        assertThat(new TuneSettings(Preset.CRAFT_PLUS, views.intrinsicDim(), views.popsize(), views.sigma0(), views.bound(),
+                views.projectionRule(), views.projectionValue(), views.lambdaKl(), views.betaKl(), views.klCutoffDivisor(),
+                views.refiner().withViews(1), views.finalRefit(), views.promptFitness())).isEqualTo(plus);
+        assertThat(Preset.fromId("craft+views")).isEqualTo(Preset.CRAFT_PLUS_VIEWS);
+        String json = RunDirectory.JSON.writeValueAsString(views);
+        assertThat(json).contains("\"preset\":\"craft+views\"", "\"views\":2");
+        assertThat(RunDirectory.JSON.readValue(json, TuneSettings.class)).isEqualTo(views);
+
+        PresetOption option = new PresetOption();
+        new picocli.CommandLine(option).parseArgs();
+        assertThat(option.value()).isEqualTo(Preset.CRAFT_PLUS_VIEWS);
     }
 
     @Test
