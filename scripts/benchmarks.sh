@@ -31,7 +31,7 @@
 #                 to the streams by budget (largest first, each to the least loaded stream); each stream has
 #                 its own CRAFT_HOME (upload cache); a last `craft bench --resume` over the whole grid keeps
 #                 the finished runs and writes the summary. One stream per core suits a CPU service.
-#   PRESET        paper | reference [paper]
+#   PRESET        craft+views | craft+ | paper | reference [craft+views, the CLI default]
 #   MNIST_METHODS MNIST_SHOTS MNIST_SEEDS MNIST_BUDGET   the MNIST grid [the DTD-10 grid]
 #   PERF_BUDGET PERF_ROUNDS PERF_SHOTS                   bench-perf [8000] [20] [16]
 #   SCALE_BUDGET  training queries of the 1000-class run; 0 skips it [120]
@@ -53,7 +53,7 @@ seeds="${SEEDS:-1,2,3}"
 budget="${BUDGET:-8000}"
 budget_rule="${BUDGET_RULE:-reference}"
 eval_every="${EVAL_EVERY:-10}"
-preset="${PRESET:-paper}"
+preset="${PRESET:-craft+views}"
 mnist_methods="${MNIST_METHODS:-$methods}"
 mnist_shots="${MNIST_SHOTS:-$shots}"
 mnist_seeds="${MNIST_SEEDS:-$seeds}"

@@ -93,8 +93,9 @@ public record BenchInput(String label, Path dir, BenchSummary summary, List<Tune
     }
 
     /**
-     * The prompts each method's runs read per prediction ({@code --views}), as "PG+PR, CraFT: 1 (1, 2 shots),
-     * 2 (4, 8, 16 shots); ZS, BBT, PR: 1": methods with the same views at every shot count share a group.
+     * The prompts each method's runs read per prediction ({@code --views}), as "ZS, BBT, PR: 1; PG+PR, CraFT:
+     * 1 (1, 2 shots), 2 (4, 8, 16 shots)": methods with the same views at every shot count share a group, in
+     * the order the methods first appear.
      */
     public String viewsByMethod() {
         Map<String, SortedMap<Integer, Set<Integer>>> byMethod = new LinkedHashMap<>();
