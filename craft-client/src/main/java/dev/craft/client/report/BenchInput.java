@@ -99,9 +99,8 @@ public record BenchInput(String label, Path dir, BenchSummary summary, List<Tune
      */
     public String viewsByMethod() {
         Map<String, SortedMap<Integer, Set<Integer>>> byMethod = new LinkedHashMap<>();
-        for (int i = 0; i < configs.size(); i++) {
-            TuneConfig config = configs.get(i);
-            byMethod.computeIfAbsent(summary.reports().get(i).method(), m -> new TreeMap<>())
+        for (TuneConfig config : configs) {
+            byMethod.computeIfAbsent(config.method().id(), m -> new TreeMap<>())
                     .computeIfAbsent(config.settings().views(), v -> new TreeSet<>()).add(config.shots());
         }
         Map<String, List<String>> groups = new LinkedHashMap<>();

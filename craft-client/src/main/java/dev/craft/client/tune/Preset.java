@@ -27,7 +27,10 @@ public enum Preset {
      */
     CRAFT_PLUS_VIEWS("craft+views");
 
-    /** The views of craft+views: two met the done-when's spread criterion on all three datasets measured, three did not. */
+    /**
+     * The views of craft+views: with two, CraFT led PG+PR by more than the larger seed std on all three
+     * datasets of docs/ablation-views.md; with three it did not on DTD-10.
+     */
     static final int DEFAULT_VIEWS = 2;
 
     private final String id;
