@@ -15,17 +15,19 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A tuning job through nginx over two replicas on PostgreSQL, one of which is killed with SIGKILL while it computes
- * one of the job's requests (it is first stopped at such a moment, so that the kill always lands there): the job completes through the other replica with the result of an uninterrupted run, the
- * ledger charged exactly the queries the job reports (none lost, none twice), and the quota the dead replica had
- * reserved is released by the survivor once vlm.metering.reservation-timeout has passed.
+ * A tuning job through nginx over two replicas on PostgreSQL, one of which is killed with SIGKILL while it holds the
+ * quota reservation of one of the job's requests, its answer not yet charged (the test holds the ledger's charges back
+ * at that moment, so that the kill always lands there): the job completes through the other replica with the result
+ * of an uninterrupted run, the ledger charged exactly the queries the job reports (none lost, none twice), and the
+ * quota the dead replica had reserved is released by the survivor once vlm.metering.reservation-timeout has passed.
  */
 class ReplicaFailoverTest {
 
     private static final int BUDGET = 1200;
     private static final int ROUNDS = BUDGET / 40;
     private static final String TENANT = "failover";
-    private static final String HELD_BY_A = "SELECT count(*) FROM quota_reservation WHERE tenant = ? AND replica LIKE ?";
+    private static final String HELD = "SELECT count(*) FROM quota_reservation WHERE tenant = ?";
+    private static final String HELD_BY_A = HELD + " AND replica LIKE ?";
 
     @TempDir
     Path work;
@@ -46,8 +48,7 @@ class ReplicaFailoverTest {
             Path failover = work.resolve("failover");
             Process client = TuneRuns.startClientProcess(TuneRuns.tuneArgs(balancer, "failover-key-01", dataset, failover, BUDGET));
             TuneRuns.waitForRounds(failover, 2, client);
-            long heldAtDeath = freezeWhileItHoldsAReservation(replicas, database, replicaA);
-            replicas.a().kill();
+            long heldAtDeath = killWhileItHoldsAReservation(replicas, database, replicaA);
             int roundsAtKill = TuneRuns.roundsDone(failover);
             assertThat(client.waitFor(5, TimeUnit.MINUTES)).as("the job ended").isTrue();
 
@@ -73,24 +74,26 @@ class ReplicaFailoverTest {
     }
 
     /**
-     * Stops replica A (SIGSTOP) at a moment it holds a reservation of the job, that is while it computes one of the
-     * job's requests: a reservation seen in the database may be committed before the signal lands, so it is looked
-     * for again once A stands still, and A goes on until the two agree.
+     * Kills replica A (SIGKILL) at a moment it holds the quota reservation of one of the job's requests. The ledger is
+     * locked so that no request can be charged, which leaves each one reserved until the lock ends; the test waits
+     * for the job's next request and kills A if that request is A's, else lets it through to B and tries the next.
+     *
+     * @return the reservations A held when it died
      */
-    private static long freezeWhileItHoldsAReservation(ReplicaPair replicas, PostgresDatabase database, String replicaA)
+    private static long killWhileItHoldsAReservation(ReplicaPair replicas, PostgresDatabase database, String replicaA)
             throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (System.nanoTime() < deadline) {
-            awaitTrue(() -> database.number(HELD_BY_A, TENANT, replicaA) > 0, Duration.ofMinutes(1),
-                    "a request of the job in flight on replica A");
-            replicas.a().freeze();
-            long held = database.number(HELD_BY_A, TENANT, replicaA);
-            if (held > 0) {
-                return held;
+            try (PostgresDatabase.LedgerLock lock = database.lockLedger()) {
+                awaitTrue(() -> database.number(HELD, TENANT) > 0, Duration.ofMinutes(1), "a request of the job reserved");
+                long heldByA = database.number(HELD_BY_A, TENANT, replicaA);
+                if (heldByA > 0) {
+                    replicas.a().kill();
+                    return heldByA;
+                }
             }
-            replicas.a().thaw();
         }
-        throw new AssertionError("replica A never stood still while computing one of the job's requests");
+        throw new AssertionError("the job sent no request to replica A in 2 minutes");
     }
 
     private interface Condition {

@@ -60,6 +60,33 @@ public final class PostgresDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * Holds back every charge until closed: an EXCLUSIVE lock on the ledger table query_charge in a transaction of
+     * its own, so that reads go on while a replica's charge waits at its ledger row, its quota reservation still held.
+     */
+    public LedgerLock lockLedger() {
+        try {
+            Connection connection = DriverManager.getConnection(url());
+            connection.setAutoCommit(false);
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("LOCK TABLE query_charge IN EXCLUSIVE MODE");
+            }
+            return new LedgerLock(connection);
+        } catch (SQLException e) {
+            throw new IllegalStateException("PostgreSQL refused to lock query_charge", e);
+        }
+    }
+
+    /** The lock of {@link #lockLedger()}: closing it ends its transaction, and the waiting charges go on. */
+    public record LedgerLock(Connection connection) implements AutoCloseable {
+        @Override
+        public void close() throws SQLException {
+            try (connection) {
+                connection.rollback();
+            }
+        }
+    }
+
     @Override
     public void close() {
         run(adminUrl, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");

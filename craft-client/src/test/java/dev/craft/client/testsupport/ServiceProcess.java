@@ -78,23 +78,6 @@ public final class ServiceProcess implements AutoCloseable {
         process.destroyForcibly().waitFor();
     }
 
-    /** SIGSTOP: the process stops where it is and keeps what it holds (connections, locks, reservations). */
-    public void freeze() throws IOException, InterruptedException {
-        signal("STOP");
-    }
-
-    /** SIGCONT after {@link #freeze()}. */
-    public void thaw() throws IOException, InterruptedException {
-        signal("CONT");
-    }
-
-    private void signal(String name) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
-        if (kill.waitFor() != 0) {
-            throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
-        }
-    }
-
     /** Starts the service again on the same port and data dir. */
     public void restart() throws IOException, InterruptedException {
         if (process.isAlive()) {
