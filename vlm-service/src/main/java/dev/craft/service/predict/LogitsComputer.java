@@ -12,6 +12,8 @@ import org.springframework.stereotype.Component;
 
 import java.nio.Buffer;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.function.Function;
 
 /**
  * The black box's arithmetic: for each prompt offset p and class k, encode
@@ -45,21 +47,33 @@ public class LogitsComputer {
      */
     public ComputedLogits logits(Buffer images, int n, ClassPrompts classes, float[] prompts, int p) {
         int e = model.embedDim();
-        AnswerMemory.Lease memory = answerMemory.reserve((long) p * n * classes.classCount() * Float.BYTES);
-        NDManager manager = null;
-        try {
-            manager = model.newManager();
-            NDArray logits;
+        return inEngineMemory((long) p * n * classes.classCount(), manager -> {
             try (NDManager scratch = manager.newSubManager()) {
                 // The scale multiplies the P x K text features rather than the P x N x K product: the same logits
                 // (up to float rounding) without another pass over, and another copy of, the largest array.
                 NDArray text = scratch.create(textFeatures(scratch, classes, prompts, p), new Shape(p, classes.classCount(), e))
                         .mul(model.logitScale());
                 NDArray image = scratch.create(images, new Shape(n, e), DataType.FLOAT32);
-                logits = image.matMul(text.transpose(0, 2, 1));
+                NDArray logits = image.matMul(text.transpose(0, 2, 1));
                 logits.attach(manager);
+                return logits;
             }
-            return new ComputedLogits(manager, logits, memory);
+        });
+    }
+
+    /** Logits computed before (a copy of another answer), held in the engine's memory like computed ones. */
+    public ComputedLogits copyOf(float[] values, int[] shape) {
+        long[] dims = Arrays.stream(shape).asLongStream().toArray();
+        return inEngineMemory(values.length, manager -> manager.create(values, new Shape(dims)));
+    }
+
+    /** {@code floats} of answer memory and a manager of their own for the logits {@code create} makes in it. */
+    private ComputedLogits inEngineMemory(long floats, Function<NDManager, NDArray> create) {
+        AnswerMemory.Lease memory = answerMemory.reserve(floats * Float.BYTES);
+        NDManager manager = null;
+        try {
+            manager = model.newManager();
+            return new ComputedLogits(manager, create.apply(manager), memory);
         } catch (RuntimeException | Error failure) {
             if (manager != null) {
                 manager.close();

@@ -16,7 +16,9 @@ import java.util.function.Supplier;
 
 /**
  * Runs a metered computation: replays an idempotent retry for free, otherwise reserves the quota,
- * computes and charges only when the answer exists. The computation takes the ComputeGate itself.
+ * computes and charges only when the answer exists. A retry that arrives while its first request is still being
+ * computed on this replica waits for that answer ({@link InFlightRequests}). The computation takes the ComputeGate
+ * itself.
  */
 @Component
 class MeteredExecution {
@@ -24,10 +26,14 @@ class MeteredExecution {
     private static final int MAX_KEY_LENGTH = 200;
 
     private final QuotaLedger ledger;
+    private final InFlightRequests inFlight;
+    private final LogitsComputer computer;
     private final MeterRegistry registry;
 
-    MeteredExecution(QuotaLedger ledger, MeterRegistry registry) {
+    MeteredExecution(QuotaLedger ledger, InFlightRequests inFlight, LogitsComputer computer, MeterRegistry registry) {
         this.ledger = ledger;
+        this.inFlight = inFlight;
+        this.computer = computer;
         this.registry = registry;
     }
 
@@ -36,25 +42,20 @@ class MeteredExecution {
         String key = validKey(idempotencyKey);
         Timer.Sample sample = Timer.start(registry);
         try {
-            Optional<QuotaLedger.PriorCharge> prior = key == null ? Optional.empty() : ledger.priorCharge(tenant, key);
-            if (prior.isPresent()) {
-                requireSameRequest(prior.get(), key, endpoint, digest);
-                ComputedLogits logits = computation.get();
-                return releasingOnFailure(logits, () -> {
-                    var usage = ledger.usage(tenant);
-                    return new MeteredResult(logits, new Charge(0, usage.queries(), usage.remaining()), true);
-                });
+            if (key == null) {
+                return charged(tenant, endpoint, queries, null, digest, computation);
             }
-            try (Reservation reservation = ledger.reserve(tenant, endpoint, queries)) {
-                ComputedLogits logits = computation.get();
-                return releasingOnFailure(logits, () -> {
-                    Charge charge = reservation.commit(key, digest);
-                    if (charge.queries() == 0) {
-                        // A concurrent request with the same key was charged first: this one is its replay.
-                        requireSameRequest(ledger.priorCharge(tenant, key).orElseThrow(), key, endpoint, digest);
-                    }
-                    return new MeteredResult(logits, charge, charge.queries() == 0);
-                });
+            while (true) {
+                InFlightRequests.Ticket ticket = inFlight.enter(tenant.name(), key, endpoint, digest);
+                if (ticket.leads()) {
+                    return leading(ticket, tenant, endpoint, queries, key, digest, computation);
+                }
+                requireSameRequest(ticket.endpoint(), ticket.digest(), key, endpoint, digest);
+                Optional<InFlightRequests.Answer> answer = ticket.awaitAnswer();
+                if (answer.isPresent()) {
+                    return replay(tenant, computer.copyOf(answer.get().values(), answer.get().shape()));
+                }
+                // The request it waited for failed: this one goes on as if it had come after.
             }
         } finally {
             sample.stop(Timer.builder("vlm.predict.duration")
@@ -62,6 +63,46 @@ class MeteredExecution {
                     .tag("endpoint", endpoint)
                     .register(registry));
         }
+    }
+
+    private MeteredResult leading(InFlightRequests.Ticket ticket, Tenant tenant, String endpoint, long queries,
+                                  String key, String digest, Supplier<ComputedLogits> computation) {
+        MeteredResult result = null;
+        try {
+            result = charged(tenant, endpoint, queries, key, digest, computation);
+            return result;
+        } finally {
+            ticket.land(result == null ? null : result.logits());
+        }
+    }
+
+    /** Replays an earlier charge of {@code key} for free, or reserves, computes and charges. */
+    private MeteredResult charged(Tenant tenant, String endpoint, long queries, String key, String digest,
+                                  Supplier<ComputedLogits> computation) {
+        Optional<QuotaLedger.PriorCharge> prior = key == null ? Optional.empty() : ledger.priorCharge(tenant, key);
+        if (prior.isPresent()) {
+            requireSameRequest(prior.get().endpoint(), prior.get().requestDigest(), key, endpoint, digest);
+            return replay(tenant, computation.get());
+        }
+        try (Reservation reservation = ledger.reserve(tenant, endpoint, queries)) {
+            ComputedLogits logits = computation.get();
+            return releasingOnFailure(logits, () -> {
+                Charge charge = reservation.commit(key, digest);
+                if (charge.queries() == 0) {
+                    // A concurrent request with the same key was charged first: this one is its replay.
+                    QuotaLedger.PriorCharge first = ledger.priorCharge(tenant, key).orElseThrow();
+                    requireSameRequest(first.endpoint(), first.requestDigest(), key, endpoint, digest);
+                }
+                return new MeteredResult(logits, charge, charge.queries() == 0);
+            });
+        }
+    }
+
+    private MeteredResult replay(Tenant tenant, ComputedLogits logits) {
+        return releasingOnFailure(logits, () -> {
+            var usage = ledger.usage(tenant);
+            return new MeteredResult(logits, new Charge(0, usage.queries(), usage.remaining()), true);
+        });
     }
 
     /** The logits' native memory goes back at once when no answer will carry them. */
@@ -74,8 +115,9 @@ class MeteredExecution {
         }
     }
 
-    private static void requireSameRequest(QuotaLedger.PriorCharge prior, String key, String endpoint, String digest) {
-        if (!prior.endpoint().equals(endpoint) || !digest.equals(prior.requestDigest())) {
+    private static void requireSameRequest(String firstEndpoint, String firstDigest, String key, String endpoint,
+                                           String digest) {
+        if (!firstEndpoint.equals(endpoint) || !digest.equals(firstDigest)) {
             throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, ProblemTypes.IDEMPOTENCY_CONFLICT,
                     "Idempotency-Key '" + key + "' was already used for a different request");
         }
