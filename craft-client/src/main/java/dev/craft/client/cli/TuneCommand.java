@@ -76,7 +76,8 @@ public final class TuneCommand implements Callable<Integer> {
     boolean quiet;
 
     @Option(names = "--query-mode", defaultValue = "batched",
-            description = "Benchmark option: batched (all candidates of a round in one binary request) or "
+            description = "Benchmark option: batched (a round's candidates in one binary request, in parts "
+                    + "of at most 4,096 candidates x classes) or "
                     + "per-prompt-json (one JSON request per candidate, as the paper's reference code queries "
                     + "its model; same learning, slower) (default: ${DEFAULT-VALUE}).")
     String queryMode;

@@ -10,7 +10,10 @@ import java.util.Locale;
  */
 public enum QueryMode {
 
-    /** Production: all P prompts of a step in one request, binary tensors both ways. */
+    /**
+     * Production: a step's P prompts in one request, binary tensors both ways; in parts when P x classes would make
+     * one request encode more than {@link ServiceBlackBox#MAX_TEXT_SEQUENCES_PER_REQUEST} texts.
+     */
     BATCHED,
 
     /**
@@ -34,7 +37,7 @@ public enum QueryMode {
         throw new IllegalArgumentException("--query-mode '" + text + "' is not one of batched, per-prompt-json");
     }
 
-    BlackBox open(VlmClient client, String classSetId, int promptSize, RequestStats stats) {
-        return new ServiceBlackBox(client, classSetId, promptSize, stats, this);
+    BlackBox open(VlmClient client, String classSetId, int promptSize, int classCount, RequestStats stats) {
+        return new ServiceBlackBox(client, classSetId, promptSize, classCount, stats, this);
     }
 }

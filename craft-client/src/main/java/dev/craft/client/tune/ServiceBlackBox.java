@@ -8,73 +8,106 @@ import java.util.Arrays;
 /**
  * The black box as the service answers it, for one class set, queried in one of two {@link QueryMode}s:
  * <ul>
- *   <li>{@link QueryMode#BATCHED} (production): every step's prompts in one binary request;</li>
+ *   <li>{@link QueryMode#BATCHED} (production): a step's prompts in binary requests of as many prompts as keep a
+ *       request's text encodings (prompts x classes) within {@link #MAX_TEXT_SEQUENCES_PER_REQUEST}, so one request
+ *       for a step on up to 100 classes;</li>
  *   <li>{@link QueryMode#PER_PROMPT_JSON} (benchmark): one request per candidate prompt, JSON both ways,
  *       the way the paper's reference code queries its model. The logits are the same as in one batched
  *       request, only the transport differs.</li>
  * </ul>
  *
- * <p>Per prompt, each request carries the step's idempotency key plus {@code /p<i>}, so a resumed step is
- * replayed free of charge prompt by prompt. A step is reported as charged in full, or as a replay (0) when
- * every one of its prompts was a replay.
+ * <p>A step sent as one request carries the step's idempotency key. Sent in parts, each part carries the key plus
+ * {@code /p<first>} (one prompt) or {@code /p<first>-<last>}, so a resumed step is replayed free of charge part by
+ * part. A step is reported as charged in full, or as a replay (0) when every one of its parts was a replay.
  */
 final class ServiceBlackBox implements BlackBox {
+
+    /**
+     * The service encodes every prompt with every class name, so a request's time grows with prompts x classes: on
+     * 1,000 classes one request for a step of 40 prompts (40,000 text encodings) took about 5 minutes on a 2-core
+     * CPU, the client's request timeout, and each retry started it again. A part of at most this many encodings
+     * takes about 30 s there.
+     */
+    static final int MAX_TEXT_SEQUENCES_PER_REQUEST = 4096;
 
     private final VlmClient client;
     private final String classSetId;
     private final int promptSize;
     private final RequestStats stats;
     private final QueryMode mode;
+    private final int promptsPerRequest;
 
-    ServiceBlackBox(VlmClient client, String classSetId, int promptSize, RequestStats stats, QueryMode mode) {
+    ServiceBlackBox(VlmClient client, String classSetId, int promptSize, int classCount, RequestStats stats,
+                    QueryMode mode) {
+        this(client, classSetId, promptSize, stats, mode,
+                mode == QueryMode.BATCHED ? Math.max(1, MAX_TEXT_SEQUENCES_PER_REQUEST / classCount) : 1);
+    }
+
+    /** @param promptsPerRequest the most prompts one request carries */
+    ServiceBlackBox(VlmClient client, String classSetId, int promptSize, RequestStats stats, QueryMode mode,
+                    int promptsPerRequest) {
+        if (promptsPerRequest < 1) {
+            throw new IllegalArgumentException("promptsPerRequest must be at least 1, got " + promptsPerRequest);
+        }
         this.client = client;
         this.classSetId = classSetId;
         this.promptSize = promptSize;
         this.stats = stats;
         this.mode = mode;
+        this.promptsPerRequest = promptsPerRequest;
     }
 
     @Override
     public Answer predict(String datasetId, float[] prompts, int count, String idempotencyKey) {
+        float[] logits = null;
+        int perPrompt = 0;
+        long charged = 0;
+        for (int first = 0; first < count; first += promptsPerRequest) {
+            int n = Math.min(promptsPerRequest, count - first);
+            String key = n == count ? idempotencyKey : partKey(idempotencyKey, first, n);
+            float[] part = n == count ? prompts
+                    : Arrays.copyOfRange(prompts, first * promptSize, (first + n) * promptSize);
+            PredictResult result = send(datasetId, part, n, key);
+            stats.record(n);
+            long c = charged(result);
+            if (c > n) {
+                throw new TuneException("the service charged " + c + " queries for " + n + " prompts; stopping because"
+                        + " the client's query count no longer matches the service's");
+            }
+            charged += c;
+            float[] answer = result.logits().data();
+            if (logits == null) {
+                perPrompt = answer.length / n;
+                logits = n == count ? answer : new float[perPrompt * count];
+            } else if (answer.length != perPrompt * n) {
+                throw new TuneException("the service answered prompts of one step with logits of different sizes");
+            }
+            if (answer != logits) {
+                System.arraycopy(answer, 0, logits, first * perPrompt, answer.length);
+            }
+        }
+        // Some parts replayed and some charged only happens when a resumed step had been cut off
+        // half-way; every prompt of it has then been charged exactly once.
+        return new Answer(logits, charged == 0 ? 0 : count);
+    }
+
+    private PredictResult send(String datasetId, float[] prompts, int count, String key) {
         return switch (mode) {
-            case BATCHED -> batched(datasetId, prompts, count, idempotencyKey);
-            case PER_PROMPT_JSON -> perPromptJson(datasetId, prompts, count, idempotencyKey);
+            case BATCHED -> client.predict(datasetId, classSetId, prompts, count, promptSize, null, key);
+            case PER_PROMPT_JSON -> client.predictJson(datasetId, classSetId, rows(prompts, count), null, key);
         };
     }
 
-    private Answer batched(String datasetId, float[] prompts, int count, String idempotencyKey) {
-        PredictResult result = client.predict(datasetId, classSetId, prompts, count, promptSize, null, idempotencyKey);
-        stats.record(count);
-        return new Answer(result.logits().data(), charged(result));
+    private float[][] rows(float[] prompts, int count) {
+        float[][] rows = new float[count][];
+        for (int i = 0; i < count; i++) {
+            rows[i] = Arrays.copyOfRange(prompts, i * promptSize, (i + 1) * promptSize);
+        }
+        return rows;
     }
 
-    private Answer perPromptJson(String datasetId, float[] prompts, int count, String idempotencyKey) {
-        float[] logits = null;
-        int per = 0;
-        long charged = 0;
-        for (int i = 0; i < count; i++) {
-            float[][] one = {Arrays.copyOfRange(prompts, i * promptSize, (i + 1) * promptSize)};
-            String key = count == 1 ? idempotencyKey : idempotencyKey + "/p" + i;
-            PredictResult result = client.predictJson(datasetId, classSetId, one, null, key);
-            stats.record(1);
-            long c = charged(result);
-            if (c > 1) {
-                throw new TuneException("the service charged " + c + " queries for 1 prompt; stopping because the "
-                        + "client's query count no longer matches the service's");
-            }
-            charged += c;
-            float[] part = result.logits().data();
-            if (logits == null) {
-                per = part.length;
-                logits = new float[per * count];
-            } else if (part.length != per) {
-                throw new TuneException("the service answered prompts of one step with logits of different sizes");
-            }
-            System.arraycopy(part, 0, logits, i * per, per);
-        }
-        // Some prompts replayed and some charged only happens when a resumed step had been cut off
-        // half-way; every prompt of it has then been charged exactly once.
-        return new Answer(logits, charged == 0 ? 0 : count);
+    private static String partKey(String key, int first, int count) {
+        return count == 1 ? key + "/p" + first : key + "/p" + first + "-" + (first + count - 1);
     }
 
     private static long charged(PredictResult result) {

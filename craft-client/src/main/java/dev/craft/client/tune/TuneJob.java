@@ -96,7 +96,7 @@ public final class TuneJob {
         UploadedTask task = new UploadedTask(config.trainDatasetId(), labels(train), config.testDatasetId(),
                 labels(data.test()), data.classCount());
         CollaborativeTrainer.Result result = new CollaborativeTrainer(config, task,
-                queryMode.open(client, config.classSetId(), promptSize, requests), dir, progress).run();
+                queryMode.open(client, config.classSetId(), promptSize, data.classCount(), requests), dir, progress).run();
         if (result.finalRefit() != null) {
             TuneReport.Refit refit = result.finalRefit();
             String weight = refit.klWeight() == null || refit.epochs() == 0 ? ""
