@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -34,13 +35,19 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * "a photo of a {}.", and one query with a zero prompt offset (as the build measured it) must be right at least
  * {@code floor} of the time. To keep the run short, at most {@value #PER_CLASS} test images per class are used (the
  * first in file-name order): 500 of the 1,000 exported MNIST and Fashion-MNIST test images; the DTD-10 CoOp test
- * split (360) and the ImageNet sample (1,000, one per class) stay whole. On the first demo build the service's
- * accuracies on the whole sets equalled the build report's to the fourth decimal.
+ * split (360) and the ImageNet sample (1,000, one per class) stay whole, and on them the service's accuracy must
+ * also be the build report's within {@value #SAME_AS_BUILD} (it was equal to the fourth decimal on every whole set).
  * Skipped for a bundle that is not built (CI builds both before mvn verify).
  */
 class BuiltBundleFloorTest {
 
     static final int PER_CLASS = 50;
+    /**
+     * How far the service's accuracy on a whole set may be from the build's: a few borderline images may flip between
+     * PyTorch and libtorch versions. Features that depend on the upload's batch (an engine fault, see ImageBatchCheck)
+     * were 1.1 points off on DTD-10 and 8.8 on the ImageNet sample.
+     */
+    private static final double SAME_AS_BUILD = 0.005;
     /** Entries measured with the bundle's own predictions (template, zero offset); not e.g. a linear probe. */
     private static final Pattern SERVICE_METHODS = Pattern.compile("zero-shot|aligned-vocabulary");
     private static final String KEY = "floor-key-0001";
@@ -96,6 +103,11 @@ class BuiltBundleFloorTest {
                 softly.assertThat(set.classNames()).as(dataset + ": classes").hasSize(entry.get("classes").asInt());
                 softly.assertThat(accuracy).as(dataset + " (" + set.source() + "): zero-shot accuracy of " + name)
                         .isGreaterThanOrEqualTo(floor);
+                if (set.images().size() == entry.get("images").asInt()) {
+                    // The whole set: the service must predict what the build measured in PyTorch.
+                    softly.assertThat(accuracy).as(dataset + ": the service's accuracy on the whole set against the"
+                            + " build report's").isCloseTo(entry.get("accuracy").asDouble(), within(SAME_AS_BUILD));
+                }
             }
         }
         softly.assertAll();

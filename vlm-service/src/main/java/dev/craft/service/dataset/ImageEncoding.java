@@ -6,6 +6,8 @@ import dev.craft.service.compute.ComputeGate;
 import dev.craft.service.model.DualEncoderModel;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
@@ -15,9 +17,13 @@ import java.util.List;
 /**
  * Decodes, preprocesses and encodes the images of a source in batches. Decoding runs outside the
  * compute gate; each batch's forward pass takes the gate, so a long upload does not starve predicts.
+ * The batch is the largest, up to vlm.compute.image-batch, whose features this machine computes the same as
+ * one image at a time ({@link ImageBatchCheck}, run once at start-up).
  */
 @Component
 public class ImageEncoding {
+
+    private static final Logger log = LoggerFactory.getLogger(ImageEncoding.class);
 
     private final DualEncoderModel model;
     private final ComputeGate gate;
@@ -29,7 +35,11 @@ public class ImageEncoding {
         this.model = model;
         this.gate = gate;
         this.decoder = new ImageDecoder(properties.limits().maxImagePixels());
-        this.batchSize = properties.compute().imageBatch();
+        int configured = properties.compute().imageBatch();
+        this.batchSize = ImageBatchCheck.largestAgreeingBatch(configured, 3 * model.imageSize() * model.imageSize(),
+                model::encodeImages, log::warn);
+        log.info("Image encoder: up to {} images per forward (vlm.compute.image-batch={}), checked against one-image"
+                + " forwards", batchSize, configured);
         this.encoded = Counter.builder("vlm.images.encoded")
                 .description("Images run through the image encoder")
                 .register(registry);
