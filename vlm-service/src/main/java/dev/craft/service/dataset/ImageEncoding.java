@@ -28,6 +28,7 @@ public class ImageEncoding {
     private final DualEncoderModel model;
     private final ComputeGate gate;
     private final ImageDecoder decoder;
+    private final int pixelsPerImage;
     private final int batchSize;
     private final Counter encoded;
 
@@ -35,9 +36,10 @@ public class ImageEncoding {
         this.model = model;
         this.gate = gate;
         this.decoder = new ImageDecoder(properties.limits().maxImagePixels());
+        this.pixelsPerImage = 3 * model.imageSize() * model.imageSize();
         int configured = properties.compute().imageBatch();
-        this.batchSize = ImageBatchCheck.largestAgreeingBatch(configured, 3 * model.imageSize() * model.imageSize(),
-                model::encodeImages, log::warn);
+        this.batchSize = ImageBatchCheck.largestAgreeingBatch(configured, pixelsPerImage, model::encodeImages,
+                log::warn);
         log.info("Image encoder: up to {} images per forward (vlm.compute.image-batch={}), checked against one-image"
                 + " forwards", batchSize, configured);
         this.encoded = Counter.builder("vlm.images.encoded")
@@ -47,7 +49,6 @@ public class ImageEncoding {
 
     /** Normalised features [N, E] of every image, in source order, with the names in {@code names}. */
     public Tensor encode(ImageSource source, List<String> names) throws IOException {
-        int pixelsPerImage = 3 * model.imageSize() * model.imageSize();
         float[] batch = new float[batchSize * pixelsPerImage];
         List<float[]> encodedBatches = new ArrayList<>();
         int[] inBatch = {0};
@@ -68,7 +69,7 @@ public class ImageEncoding {
 
     private float[] encodeBatch(float[] batch, int count) {
         float[] features = gate.run(() -> model.encodeImages(count == batchSize ? batch
-                : java.util.Arrays.copyOf(batch, count * (batch.length / batchSize)), count));
+                : java.util.Arrays.copyOf(batch, count * pixelsPerImage), count));
         encoded.increment(count);
         return features;
     }
