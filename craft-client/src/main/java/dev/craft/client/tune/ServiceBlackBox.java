@@ -10,7 +10,7 @@ import java.util.Arrays;
  * <ul>
  *   <li>{@link QueryMode#BATCHED} (production): a step's prompts in binary requests of as many prompts as keep a
  *       request's text encodings (prompts x classes) within {@link #MAX_TEXT_SEQUENCES_PER_REQUEST}, so one request
- *       for a step on up to 100 classes;</li>
+ *       for a step of 40 prompts on up to 102 classes;</li>
  *   <li>{@link QueryMode#PER_PROMPT_JSON} (benchmark): one request per candidate prompt, JSON both ways,
  *       the way the paper's reference code queries its model. The logits are the same as in one batched
  *       request, only the transport differs.</li>
@@ -26,7 +26,7 @@ final class ServiceBlackBox implements BlackBox {
      * The service encodes every prompt with every class name, so a request's time grows with prompts x classes: on
      * 1,000 classes one request for a step of 40 prompts (40,000 text encodings) took about 5 minutes on a 2-core
      * CPU, the client's request timeout, and each retry started it again. A part of at most this many encodings
-     * takes about 30 s there.
+     * took about 41 s there.
      */
     static final int MAX_TEXT_SEQUENCES_PER_REQUEST = 4096;
 

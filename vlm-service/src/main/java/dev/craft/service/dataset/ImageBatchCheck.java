@@ -8,7 +8,7 @@ import java.util.function.Consumer;
 /**
  * How many images the image encoder may take in one forward on this machine. An image's features must not depend on
  * the other images in its batch, but on some CPUs they do: on an AMD EPYC (Zen 5, AVX-512) the libtorch 2.7.1 that DJL
- * runs gave a MobileNetV2 features at cosine 0.76-0.89 to the one-image forward (and to PyTorch) for batches of 16 and
+ * runs gave MobileNetV2 features at cosine 0.76-0.89 to the one-image forward (and to PyTorch) for batches of 16 and
  * more, while batches of 8 and fewer, and every batch with ONEDNN_MAX_CPU_ISA=AVX2, agreed exactly; the uploads of the
  * bench model then scored 75.8 % instead of 84.6 % on the ImageNet sample. So the check runs once, on probe images:
  * each batch size from the configured one down (halving) is compared with one-image forwards of the same images, and
@@ -42,7 +42,8 @@ final class ImageBatchCheck {
             single[i] = encoder.encode(Arrays.copyOfRange(probe, i * pixelsPerImage, (i + 1) * pixelsPerImage), 1);
         }
         String firstFailure = null;
-        for (int batch = configured; batch > 1; batch = batch / 2) {
+        int batch = configured;
+        for (; batch > 1; batch = batch / 2) {
             float[] batched = encoder.encode(Arrays.copyOf(probe, batch * pixelsPerImage), batch);
             int e = batched.length / batch;
             double worst = 0;
@@ -50,12 +51,7 @@ final class ImageBatchCheck {
                 worst = Math.max(worst, 1 - cosine(batched, i * e, single[i], e));
             }
             if (worst <= TOLERANCE) {
-                if (firstFailure != null) {
-                    warn.accept(firstFailure + "; batches of " + batch + " agree, so the service encodes at most " + batch
-                            + " images per forward. Setting ONEDNN_MAX_CPU_ISA=AVX2 in the service's environment "
-                            + "avoided such faulty kernels where this was measured, and lets it batch again");
-                }
-                return batch;
+                break;
             }
             if (firstFailure == null) {
                 firstFailure = String.format(Locale.ROOT, "the image encoder's features for a batch of %d images "
@@ -64,11 +60,13 @@ final class ImageBatchCheck {
             }
         }
         if (firstFailure != null) {
-            warn.accept(firstFailure + ", for every batch size down to 2, so the service encodes one image per forward."
+            warn.accept(firstFailure + (batch > 1
+                    ? "; batches of " + batch + " agree, so the service encodes at most " + batch + " images per forward."
+                    : ", for every batch size down to 2, so the service encodes one image per forward.")
                     + " Setting ONEDNN_MAX_CPU_ISA=AVX2 in the service's environment avoided such faulty kernels where"
                     + " this was measured, and lets it batch again");
         }
-        return 1;
+        return batch;
     }
 
     /** {@code count} smooth images with noise, values in [-1, 1], the same on every run. */
